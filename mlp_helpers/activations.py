@@ -1,0 +1,68 @@
+"""Activation functions and their derivatives.
+
+Notation: ``z`` is a pre-activation, ``a = f(z)`` the activation. The derivative of the sigmoid
+is written in terms of the *activation*: ``sigma'(z) = a * (1 - a)``. That is why the backward
+pass stores ``a`` in its cache, and why ``1 - a`` alone is a bug, not a shortcut.
+"""
+
+import numpy as np
+
+from mlp_helpers._validation import as_array
+
+
+def _sigmoid(z):
+    # exp only ever sees -|z|, so it cannot overflow.
+    exp_minus_abs = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + exp_minus_abs), exp_minus_abs / (1.0 + exp_minus_abs))
+
+
+def _softmax(z):
+    # Subtracting each row's maximum changes nothing mathematically and keeps exp <= 1.
+    shifted = np.exp(z - z.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+def sigmoid(z):
+    """Logistic function ``1 / (1 + exp(-z))``, elementwise.
+
+    Parameters
+    ----------
+    z : array of any shape
+        Pre-activations. Stable for any finite value: ``exp`` only ever sees ``-|z|``, so
+        ``|z| = 1e4`` gives exactly 0 or 1 with no overflow warning.
+
+    Returns
+    -------
+    a : array, same shape and float dtype as ``z``
+    """
+    return _sigmoid(as_array("z", z))
+
+
+def sigmoid_derivative(a):
+    """Derivative of the sigmoid, given its *activation* ``a = sigmoid(z)``: ``a * (1 - a)``.
+
+    Parameters
+    ----------
+    a : array of any shape, values in [0, 1]
+
+    Returns
+    -------
+    array, same shape as ``a``
+    """
+    a = as_array("a", a)
+    return a * (1.0 - a)
+
+
+def softmax(z):
+    """Row-wise softmax: ``p_ik = exp(z_ik) / sum_j exp(z_ij)``.
+
+    Parameters
+    ----------
+    z : (n, k) array
+        Logits, one row per example; no overflow at logits of 1e4.
+
+    Returns
+    -------
+    p : (n, k) array whose rows are probabilities summing to 1
+    """
+    return _softmax(as_array("z", z, ndim=2))

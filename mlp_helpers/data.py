@@ -1,0 +1,125 @@
+"""The course's data: XOR, and the real MNIST digits 3 and 7 shipped with the package.
+
+MNIST labels become 0 for a three and 1 for a seven; ``Y`` is their one-hot form, with column 0
+for "3" and column 1 for "7". Nothing is downloaded: the digits are in ``data/mnist_3_7.npz``,
+checked against its sha256 on every load.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+MNIST_PATH = Path(__file__).with_name("data") / "mnist_3_7.npz"
+MNIST_SHA256 = "49d49b84668e90cca1edeae59b094dfc3335a838869bd652e8cbadd8ce5248a5"
+DIGITS = (3, 7)
+
+
+def xor():
+    """The four XOR examples.
+
+    Returns
+    -------
+    X : (4, 2) float64 array
+        Inputs ``(0,0), (0,1), (1,0), (1,1)``.
+    Y : (4, 1) float64 array
+        Targets ``0, 1, 1, 0``.
+    """
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    return X, np.array([[0.0], [1.0], [1.0], [0.0]])
+
+
+@dataclass(frozen=True)
+class Split:
+    """One part of the data set.
+
+    ``X`` is ``(n, 784)`` (or ``(n, 28, 28)``) floats in [0, 1]; ``labels`` is ``(n,)`` ints,
+    0 for a three and 1 for a seven; ``Y`` is ``(n, 2)`` one-hot; ``digits`` is ``(n,)`` with
+    the original MNIST labels 3 and 7.
+    """
+
+    X: np.ndarray
+    labels: np.ndarray
+    Y: np.ndarray
+
+    @property
+    def digits(self):
+        """``(n,)`` original MNIST labels, 3 or 7."""
+        return np.asarray(DIGITS)[self.labels]
+
+    def __len__(self):
+        return len(self.labels)
+
+
+@dataclass(frozen=True)
+class MNIST3v7:
+    """Train, validation (``None`` unless asked for) and test splits."""
+
+    train: Split
+    val: Split
+    test: Split
+
+
+class DataFileError(RuntimeError):
+    """The shipped MNIST file is missing or does not match its checksum."""
+
+
+@lru_cache(maxsize=1)
+def _raw_mnist(path):
+    if not path.is_file():
+        raise DataFileError(f"The MNIST data file is missing: {path}. It ships with the "
+                            "repository; restore it with `git checkout -- mlp_helpers/data` or "
+                            "rebuild it with `python scripts/build_mnist_3_7.py`.")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != MNIST_SHA256:
+        raise DataFileError(f"The MNIST data file {path} is corrupt: its sha256 is {digest}, "
+                            f"expected {MNIST_SHA256}. Restore it with "
+                            "`git checkout -- mlp_helpers/data`.")
+    with np.load(path) as archive:
+        return {key: archive[key] for key in ("x_train", "y_train", "x_test", "y_test")}
+
+
+def _split(images, digits, flatten, dtype):
+    X = images.astype(dtype) / dtype(255.0)
+    if flatten:
+        X = X.reshape(len(X), -1)
+    labels = (digits == DIGITS[1]).astype(np.int64)
+    return Split(X=X, labels=labels, Y=np.eye(2, dtype=dtype)[labels])
+
+
+def load_mnist_3v7(flatten=True, validation_size=0, seed=0, dtype=np.float64):
+    """Real MNIST threes and sevens, pixels scaled to [0, 1].
+
+    Parameters
+    ----------
+    flatten : bool
+        ``X`` is ``(n, 784)`` when True, ``(n, 28, 28)`` when False.
+    validation_size : int
+        Training examples held out (chosen at random, seeded) as a validation split;
+        0 leaves ``val`` as ``None``. The test split is never touched.
+    seed : int
+        Seeds the choice of validation examples.
+    dtype : numpy float dtype
+
+    Returns
+    -------
+    MNIST3v7
+        ``train`` (12396 examples, fewer by ``validation_size``), ``val`` and ``test`` (2038).
+    """
+    raw = _raw_mnist(MNIST_PATH)
+    dtype = np.dtype(dtype).type
+    n_train = len(raw["y_train"])
+    if not 0 <= int(validation_size) < n_train:
+        raise ValueError(f"validation_size must be between 0 and {n_train - 1}, "
+                         f"got {validation_size}.")
+    train = _split(raw["x_train"], raw["y_train"], flatten, dtype)
+    test = _split(raw["x_test"], raw["y_test"], flatten, dtype)
+    val = None
+    if validation_size:
+        order = np.random.default_rng(seed).permutation(n_train)
+        held, kept = np.sort(order[:validation_size]), np.sort(order[validation_size:])
+        val = Split(train.X[held], train.labels[held], train.Y[held])
+        train = Split(train.X[kept], train.labels[kept], train.Y[kept])
+    return MNIST3v7(train=train, val=val, test=test)

@@ -1,0 +1,99 @@
+"""The deltas of backpropagation: the reference for the graded functions of the contract.
+
+``delta_l = dL/dz_l`` has shape ``(n, units_l)`` and already contains the ``1/n`` of the mean
+loss. Going down one layer is always the same two moves of the chain rule: back through the
+weights (``delta_next @ W_next.T``), then through the activation (times ``a * (1 - a)``).
+
+Each public function checks its arguments; the underscored kernels do the arithmetic alone so
+that training loops, which call them thousands of times on arrays they built themselves, pay
+nothing for the checks.
+"""
+
+from mlp_helpers._validation import as_array, require_shape
+
+
+def _output_delta_mse(a_out, y):
+    return (a_out - y) / a_out.shape[0] * a_out * (1.0 - a_out)
+
+
+def _output_delta_softmax_cross_entropy(p, y):
+    return (p - y) / p.shape[0]
+
+
+def _hidden_delta(delta_next, W_next, a):
+    return (delta_next @ W_next.T) * a * (1.0 - a)
+
+
+def _dense_gradients(a_prev, delta):
+    return a_prev.T @ delta, delta.sum(axis=0, keepdims=True)
+
+
+def output_delta_mse(a_out, y):
+    """Delta of a sigmoid output layer under the mean MSE.
+
+    ``delta_out = dL/da * sigma'(z) = (a_out - y) / n * a_out * (1 - a_out)``. The first factor
+    is the *gradient* of the loss, a matrix with one entry per example, never the loss value.
+
+    Parameters
+    ----------
+    a_out : (n, k) array
+        Sigmoid activations of the output layer.
+    y : (n, k) array
+        Targets.
+
+    Returns
+    -------
+    delta_out : (n, k) array
+    """
+    a_out = as_array("a_out", a_out, ndim=2)
+    y = as_array("y", y, ndim=2)
+    require_shape("y", y, a_out.shape)
+    return _output_delta_mse(a_out, y)
+
+
+def hidden_delta(delta_next, W_next, a):
+    """Delta of a sigmoid hidden layer: ``(delta_next @ W_next.T) * a * (1 - a)``.
+
+    Parameters
+    ----------
+    delta_next : (n, units_next) array
+        dL/dz of the layer above, already divided by n.
+    W_next : (units, units_next) array
+        Weights from this layer to the one above.
+    a : (n, units) array
+        This layer's sigmoid activation (not its ``z``).
+
+    Returns
+    -------
+    delta : (n, units) array
+    """
+    delta_next = as_array("delta_next", delta_next, ndim=2)
+    W_next = as_array("W_next", W_next, ndim=2)
+    a = as_array("a", a, ndim=2)
+    n, units_next = delta_next.shape
+    require_shape("W_next", W_next, (None, units_next))
+    require_shape("a", a, (n, W_next.shape[0]))
+    return _hidden_delta(delta_next, W_next, a)
+
+
+def dense_gradients(a_prev, delta):
+    """Weight and bias gradients of a dense layer ``z = a_prev @ W + b``.
+
+    Parameters
+    ----------
+    a_prev : (n, fan_in) array
+        The activation feeding the layer (``X`` for the first layer).
+    delta : (n, fan_out) array
+        dL/dz of the layer, already divided by n.
+
+    Returns
+    -------
+    dW : (fan_in, fan_out) array
+        ``a_prev.T @ delta``: the sum over examples happens in the matrix product.
+    db : (1, fan_out) array
+        ``delta`` summed over examples, shaped like ``b``.
+    """
+    a_prev = as_array("a_prev", a_prev, ndim=2)
+    delta = as_array("delta", delta, ndim=2)
+    require_shape("delta", delta, (a_prev.shape[0], None))
+    return _dense_gradients(a_prev, delta)

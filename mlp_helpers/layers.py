@@ -1,0 +1,93 @@
+"""Layers as forward/backward pairs (the CS231n ``layers.py`` pattern).
+
+``*_forward`` returns the output and a cache; ``*_backward`` takes the upstream gradient and
+that cache and returns the gradients. Chaining them is backpropagation:
+``sigmoid_backward`` turns ``dL/da`` into ``delta = dL/dz``, ``dense_backward`` turns ``delta``
+into ``dW``, ``db`` and the ``dL/da`` of the layer below.
+"""
+
+from mlp_helpers._validation import as_array, require_shape
+from mlp_helpers.activations import sigmoid
+from mlp_helpers.deltas import _dense_gradients
+
+
+def dense_forward(a_prev, W, b):
+    """``z = a_prev @ W + b``.
+
+    Parameters
+    ----------
+    a_prev : (n, fan_in) array
+    W : (fan_in, fan_out) array
+    b : (1, fan_out) array, or None for a layer without bias
+
+    Returns
+    -------
+    z : (n, fan_out) array
+    cache : tuple ``(a_prev, W)`` for ``dense_backward``
+    """
+    a_prev = as_array("a_prev", a_prev, ndim=2)
+    W = as_array("W", W, ndim=2)
+    require_shape("W", W, (a_prev.shape[1], None))
+    z = a_prev @ W
+    if b is not None:
+        b = as_array("b", b, ndim=2)
+        require_shape("b", b, (1, W.shape[1]))
+        z = z + b
+    return z, (a_prev, W)
+
+
+def dense_backward(delta, cache):
+    """Backward pass of ``dense_forward``.
+
+    Parameters
+    ----------
+    delta : (n, fan_out) array
+        ``dL/dz`` of this layer.
+    cache : tuple from ``dense_forward``
+
+    Returns
+    -------
+    da_prev : (n, fan_in) array
+        ``delta @ W.T``, the gradient with respect to the input activation.
+    dW : (fan_in, fan_out) array
+    db : (1, fan_out) array
+    """
+    a_prev, W = cache
+    delta = as_array("delta", delta, ndim=2)
+    require_shape("delta", delta, (a_prev.shape[0], W.shape[1]))
+    dW, db = _dense_gradients(a_prev, delta)
+    return delta @ W.T, dW, db
+
+
+def sigmoid_forward(z):
+    """``a = sigmoid(z)``; the cache is ``a`` itself, since ``sigma'`` is ``a * (1 - a)``.
+
+    Parameters
+    ----------
+    z : (n, units) array
+
+    Returns
+    -------
+    a : (n, units) array
+    cache : (n, units) array, the activation
+    """
+    a = sigmoid(z)
+    return a, a
+
+
+def sigmoid_backward(da, cache):
+    """``delta = da * a * (1 - a)``: from ``dL/da`` to ``dL/dz``.
+
+    Parameters
+    ----------
+    da : (n, units) array
+    cache : (n, units) array from ``sigmoid_forward``
+
+    Returns
+    -------
+    delta : (n, units) array
+    """
+    a = cache
+    da = as_array("da", da)
+    require_shape("da", da, a.shape)
+    return da * a * (1.0 - a)
