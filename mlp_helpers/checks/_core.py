@@ -1,0 +1,69 @@
+"""What every check shares: the diagnosis, the failure a student sees, and the registry.
+
+A *diagnoser* takes the student's function and returns ``None`` when it behaves correctly, or a
+``Diagnosis`` naming the mistake. ``check_<name>`` turns a diagnosis into a ``CheckFailed``.
+"""
+
+from dataclasses import dataclass
+
+CODES = (
+    "loss-not-gradient", "sum-not-mean", "mean-twice", "sign", "derivative-missing",
+    "derivative-twice", "one-minus-activation", "missing-transpose", "wrong-activation",
+    "bias-not-summed", "mutates-input", "unstable", "calls-reference", "wrong-shape", "other",
+)
+
+_DIAGNOSERS = {}
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """A named mistake: ``code`` from ``CODES`` and the ``message`` the student reads."""
+
+    code: str
+    message: str
+
+    def __post_init__(self):
+        if self.code not in CODES:
+            raise ValueError(f"unknown diagnosis code {self.code!r}; known: {CODES}")
+
+
+class CheckFailed(AssertionError):
+    """A failed check, shown as one line: ``CheckFailed: <message>``.
+
+    IPython (and so nbgrader's feedback) honours ``_render_traceback_``, so the student reads the
+    message instead of a traceback that would quote the test cell's hidden source.
+    """
+
+    def __init__(self, diagnosis):
+        super().__init__(diagnosis.message)
+        self.diagnosis = diagnosis
+
+    def _render_traceback_(self):
+        return [f"CheckFailed: {self}"]
+
+
+def diagnoser(name):
+    """Register the decorated function as the diagnoser of the graded function ``name``."""
+    def register(function):
+        _DIAGNOSERS[name] = function
+        return function
+    return register
+
+
+def diagnose(name, student_function):
+    """Diagnose ``student_function`` as the graded function ``name``.
+
+    Returns
+    -------
+    None when it behaves like the contract says, else a ``Diagnosis``.
+    """
+    if name not in _DIAGNOSERS:
+        raise KeyError(f"no checks for {name!r}; known: {sorted(_DIAGNOSERS)}")
+    return _DIAGNOSERS[name](student_function)
+
+
+def check(name, student_function):
+    """Raise ``CheckFailed`` with the diagnosis' message unless ``student_function`` is right."""
+    found = diagnose(name, student_function)
+    if found is not None:
+        raise CheckFailed(found)
