@@ -1,3 +1,8 @@
+import os
+
+# Figures render off-screen in tests, whatever the machine's display.
+os.environ.setdefault("MPLBACKEND", "Agg")
+
 import numpy as np
 import pytest
 
