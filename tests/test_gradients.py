@@ -166,3 +166,9 @@ def test_relative_error_follows_the_contract():
     assert mh.relative_error(np.array([1.0]), np.array([3.0])) == pytest.approx(0.5)
     assert mh.relative_error(np.zeros(2), np.zeros(2)) == 0.0
     assert mh.relative_error(np.array([0.0]), np.array([1e-9])) == pytest.approx(0.1)
+
+
+def test_gradient_check_of_a_float32_network_is_refused_with_the_reason(rng):
+    net = mh.MLP((3, 2), dtype=np.float32)
+    with pytest.raises(ValueError, match="need a float64 network, got float32"):
+        mh.check_network_gradients(net, rng.random((2, 3)), np.eye(2))
