@@ -4,6 +4,33 @@ Importing this package registers every diagnoser. Test cells in the assignments 
 such as ``checks.check_hidden_delta(hidden_delta)``.
 """
 
-from mlp_helpers.checks._core import CODES, CheckFailed, Diagnosis, check, diagnose
+import sys
 
-__all__ = ["CODES", "CheckFailed", "Diagnosis", "check", "diagnose"]
+from mlp_helpers.checks import _integrity
+from mlp_helpers.checks._core import CODES, CheckFailed, Diagnosis, check, diagnose
+from mlp_helpers.checks.activations import check_sigmoid, check_sigmoid_derivative, check_softmax
+from mlp_helpers.checks.deltas import check_hidden_delta, check_output_delta_mse
+from mlp_helpers.checks.dense import check_dense_gradients
+from mlp_helpers.checks.gradcheck import check_numerical_gradient, check_relative_error
+from mlp_helpers.checks.losses import check_cross_entropy_loss, check_mse_loss
+
+__all__ = [
+    "CODES",
+    "CheckFailed",
+    "Diagnosis",
+    "check",
+    "check_cross_entropy_loss",
+    "check_dense_gradients",
+    "check_hidden_delta",
+    "check_mse_loss",
+    "check_numerical_gradient",
+    "check_output_delta_mse",
+    "check_relative_error",
+    "check_sigmoid",
+    "check_sigmoid_derivative",
+    "check_softmax",
+    "diagnose",
+]
+
+# A notebook cannot swap a check for one that always passes (see _integrity).
+_integrity.protect(sys.modules[__name__])

@@ -1,7 +1,8 @@
 """What every check shares: the diagnosis, the failure a student sees, and the registry.
 
-A *diagnoser* takes the student's function and returns ``None`` when it behaves correctly, or a
-``Diagnosis`` naming the mistake. ``check_<name>`` turns a diagnosis into a ``CheckFailed``.
+A *diagnoser* takes the student's function (and ``hidden``: whether to add the edge cases of the
+hidden tests) and returns ``None`` when it behaves correctly, or a ``Diagnosis`` naming the
+mistake. ``check_<name>`` turns a diagnosis into a ``CheckFailed``.
 """
 
 from dataclasses import dataclass
@@ -50,8 +51,10 @@ def diagnoser(name):
     return register
 
 
-def diagnose(name, student_function):
-    """Diagnose ``student_function`` as the graded function ``name``.
+def diagnose(name, student_function, hidden=True):
+    """Diagnose ``student_function`` as the graded function ``name``, on every fixture.
+
+    ``hidden=False`` keeps only the fixtures of the visible test in the student release.
 
     Returns
     -------
@@ -59,11 +62,11 @@ def diagnose(name, student_function):
     """
     if name not in _DIAGNOSERS:
         raise KeyError(f"no checks for {name!r}; known: {sorted(_DIAGNOSERS)}")
-    return _DIAGNOSERS[name](student_function)
+    return _DIAGNOSERS[name](student_function, hidden)
 
 
-def check(name, student_function):
+def check(name, student_function, hidden=True):
     """Raise ``CheckFailed`` with the diagnosis' message unless ``student_function`` is right."""
-    found = diagnose(name, student_function)
+    found = diagnose(name, student_function, hidden)
     if found is not None:
         raise CheckFailed(found)

@@ -1,0 +1,180 @@
+"""From a student's function to one ``Diagnosis``: run every fixture, then weigh the findings.
+
+The order of the verdicts is the order a student should fix things in: a function that is not
+there, checks that cannot be trusted, a call that never ends, delegating to the reference,
+modifying the inputs, raising, and only then wrong numbers.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from mlp_helpers.checks import _guards, _integrity
+from mlp_helpers.checks._compare import (
+    Finding,
+    close,
+)
+from mlp_helpers.checks._core import Diagnosis
+
+_array_equal = np.array_equal
+
+
+@dataclass(frozen=True)
+class Case:
+    """One fixture: the arguments, the numbers messages may quote (``info``) and its role.
+
+    ``hidden`` fixtures run only in the hidden tests; on a ``stress`` fixture (large or
+    degenerate but legal inputs) nan, inf or an overflow warning means ``unstable``.
+    """
+
+    args: tuple
+    info: dict = field(default_factory=dict)
+    note: str = ""
+    hidden: bool = False
+    stress: bool = False
+    read_only: bool = False
+    float32: bool = False
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How to check one graded function: its fixtures, reference and ``judge(case, value)``.
+
+    ``judge`` returns ``None`` for a right value, else a list of ``Finding`` (best first).
+    """
+
+    name: str
+    arg_names: tuple
+    cases: object
+    judge: object
+    reference_codes: frozenset
+    writable: tuple = ()
+    drift: float = 0.0
+
+
+def label(spec, case):
+    """The fixture in words: argument shapes, then the note (``"logits up to 1e4"``)."""
+    shapes = [f"{name} of shape {np.shape(arg)}" for name, arg in zip(spec.arg_names, case.args)
+              if isinstance(arg, np.ndarray)]
+    return ", ".join(shapes) + (f" ({case.note})" if case.note else "")
+
+
+def _fresh(spec, case):
+    args = []
+    for name, arg in zip(spec.arg_names, case.args):
+        if isinstance(arg, np.ndarray):
+            arg = arg.copy()
+            arg.flags.writeable = not case.read_only or name in spec.writable
+        args.append(arg)
+    return args
+
+
+def _changed(before, after, drift):
+    if not isinstance(before, np.ndarray):
+        return False
+    if before.shape != after.shape:
+        return True
+    if drift:
+        return not close(np.asarray(after, np.float64), before.astype(np.float64), drift)
+    return not _array_equal(before, after, equal_nan=True)
+
+
+def run_checks(spec, student, hidden):
+    """Run every fixture on ``student`` and return ``None`` or the ``Diagnosis``."""
+    # The notebook's own numpy error settings (np.seterr) must not change our arithmetic.
+    with np.errstate(all="ignore"):
+        return _run_checks(spec, student, hidden)
+
+
+def _run_checks(spec, student, hidden):
+    name = spec.name
+    if student is None:
+        return Diagnosis("other", f"`{name}` is not defined: run the cell where you wrote it and "
+                         "make sure it finishes without an error.")
+    if not callable(student):
+        return Diagnosis("other", f"`{name}` is a {type(student).__name__}, not a function: "
+                         f"check that nothing else was assigned to the name `{name}`.")
+    tampered = _integrity.replaced_numpy_checkers()
+    if tampered:
+        return Diagnosis("other", _integrity.tamper_message(tampered))
+    runs = []
+    for case in spec.cases():
+        if case.hidden and not hidden:
+            continue
+        args = _fresh(spec, case)
+        outcome = _guards.call(student, args, spec.reference_codes)
+        if outcome.timed_out:
+            return Diagnosis("other", f"`{name}` did not finish within {_guards.TIME_LIMIT:g} s "
+                             f"on {label(spec, case)}: look for a loop that never ends.")
+        changed = [arg_name for arg_name, before, after in zip(spec.arg_names, case.args, args)
+                   if _changed(before, after, spec.drift)]
+        runs.append((case, outcome, changed))
+    tampered = _integrity.replaced_numpy_checkers()
+    if tampered:
+        return Diagnosis("other", _integrity.tamper_message(tampered))
+    return _verdict(spec, runs)
+
+
+def _verdict(spec, runs):
+    name = spec.name
+    if any(outcome.entered_reference for _, outcome, _ in runs):
+        return Diagnosis("calls-reference", f"`{name}` calls the reference `{name}` from "
+                         "mlp_helpers instead of computing the result itself. Write the "
+                         "computation with numpy.")
+    for case, outcome, changed in runs:
+        read_only = isinstance(outcome.error, ValueError) and "read-only" in str(outcome.error)
+        if changed or read_only:
+            which = (", ".join(f"`{arg}`" for arg in changed)
+                     or "an argument (numpy refused: it was read-only)")
+            return Diagnosis("mutates-input", f"`{name}` modified {which} in place (on "
+                             f"{label(spec, case)}). Graded functions never change their "
+                             "arguments: an in-place operator such as `-=` or `*=` on an "
+                             "argument, or on a name that points to it, changes the caller's "
+                             "array. Build a new array instead.")
+    failures = []
+    for case, outcome, _ in runs:
+        if outcome.error is not None:
+            continue
+        if case.stress and outcome.overflowed:
+            found = [Finding("unstable", "overflow", "numpy warned about an overflow for these "
+                             "large but legal inputs. Rewrite the step so that exp never sees "
+                             "a large positive number.")]
+        else:
+            found = spec.judge(case, outcome.value)
+        if found:
+            failures.append((case, found))
+    errors = [(case, outcome.error) for case, outcome, _ in runs if outcome.error is not None]
+    if errors:
+        return _error_verdict(spec, errors, failures)
+    if not failures:
+        return None
+    return _combine(spec, failures)
+
+
+def _error_verdict(spec, errors, failures):
+    case, error = errors[0]
+    shown = _guards.describe_error(error)
+    named = [(c, f) for c, f in failures if f[0].key != "fallback"]
+    if named:
+        found = _combine(spec, named)
+        return Diagnosis(found.code, f"{found.message} On {label(spec, case)} it even "
+                         f"fails with {shown}.")
+    if isinstance(error, NotImplementedError):
+        return Diagnosis("other", f"`{spec.name}` still raises NotImplementedError: replace "
+                         "`raise NotImplementedError()` with your code and run the cell.")
+    return Diagnosis("other", f"`{spec.name}` raised {shown} when called with "
+                     f"{label(spec, case)}. Read that error message: it names the line that "
+                     "failed.")
+
+
+def _combine(spec, failures):
+    first_case, first = failures[0]
+    consistent = [f for f in first
+                  if all(any(g.key == f.key for g in others) for _, others in failures[1:])]
+    kept = consistent or first
+    primary = kept[0]
+    text = primary.text
+    alternatives = [f for f in kept[1:] if f.code != primary.code]
+    if alternatives:
+        text += f" Another explanation fits these numbers too: {alternatives[0].text}"
+    return Diagnosis(primary.code, f"`{spec.name}`, on {label(spec, first_case)}: {text}")

@@ -1,0 +1,107 @@
+"""Calling a student's function so that nothing it does can break the grader.
+
+One call runs under a time limit, with its printing swallowed, numpy's floating-point warnings
+recorded (an overflow is a finding, not a crash under ``pytest -W error``), its exception caught
+and kept, and a profiler watching whether execution enters the reference implementation.
+"""
+
+import contextlib
+import io
+import signal
+import sys
+import threading
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# Seconds one call may take. The fixtures are tiny: a correct function needs milliseconds.
+TIME_LIMIT = 3.0
+
+
+class _TimedOut(BaseException):
+    """Raised into the student's code by the timer.
+
+    A ``BaseException``, so that a student's ``except Exception`` cannot swallow it.
+    """
+
+
+@dataclass
+class Outcome:
+    """What one call did: its ``value``, or the ``error`` it raised, and what we saw on the way."""
+
+    value: object = None
+    error: BaseException | None = None
+    timed_out: bool = False
+    warnings: list = field(default_factory=list)
+    entered_reference: bool = False
+
+    @property
+    def overflowed(self):
+        """True when numpy warned about an overflow (the ``unstable`` symptom)."""
+        return any("overflow" in text for text in self.warnings)
+
+
+@contextlib.contextmanager
+def _time_limit(seconds):
+    # signal-based timers work only in the main thread, which is where IPython and pytest run
+    # the checks; elsewhere the call runs without a limit rather than not at all.
+    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _TimedOut
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextlib.contextmanager
+def _watch_for(codes, outcome):
+    # Compare code objects, not names: an alias, a lambda, functools.partial or a module
+    # attribute all end up executing the same code object.
+    def profile(frame, event, arg):
+        if event == "call" and frame.f_code in codes:
+            outcome.entered_reference = True
+
+    previous = sys.getprofile()
+    sys.setprofile(profile)
+    try:
+        yield
+    finally:
+        sys.setprofile(previous)
+
+
+def call(function, args, reference_codes=frozenset()):
+    """Call ``function(*args)`` under the guards and return an ``Outcome``."""
+    outcome = Outcome()
+    with contextlib.ExitStack() as stack:
+        caught = stack.enter_context(warnings.catch_warnings(record=True))
+        warnings.simplefilter("always")
+        stack.enter_context(np.errstate(over="warn", divide="warn", invalid="warn",
+                                        under="ignore"))
+        stack.enter_context(contextlib.redirect_stdout(io.StringIO()))
+        stack.enter_context(contextlib.redirect_stderr(io.StringIO()))
+        try:
+            with _time_limit(TIME_LIMIT), _watch_for(reference_codes, outcome):
+                outcome.value = function(*args)
+        except _TimedOut:
+            outcome.timed_out = True
+        except (Exception, SystemExit) as error:  # a student's exit() is a finding too
+            outcome.error = error
+        outcome.warnings = [str(warning.message) for warning in caught]
+    return outcome
+
+
+def describe_error(error):
+    """``ValueError: the student's own message``, on one line."""
+    text = " ".join(str(error).split())
+    if len(text) > 200:
+        text = text[:197] + "..."
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__

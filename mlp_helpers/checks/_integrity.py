@@ -1,0 +1,71 @@
+"""Keeping the checks trustworthy inside a student's notebook.
+
+A notebook can assign to ``numpy.allclose`` or to ``mlp_helpers.checks.check_sigmoid``. The
+checks never use numpy's checking functions themselves (they compare with plain arithmetic), but
+a replaced one means the student's own tests lied to them, so the checks say so. The package
+``mlp_helpers.checks`` refuses to have its checks replaced.
+"""
+
+import types
+
+import numpy as np
+import numpy.testing
+
+# The checking functions a notebook might be tempted to replace, as they were at import time.
+_WATCHED = {
+    "numpy.allclose": (np, "allclose"),
+    "numpy.isclose": (np, "isclose"),
+    "numpy.array_equal": (np, "array_equal"),
+    "numpy.testing.assert_allclose": (numpy.testing, "assert_allclose"),
+    "numpy.testing.assert_array_equal": (numpy.testing, "assert_array_equal"),
+    "numpy.testing.assert_array_almost_equal": (numpy.testing, "assert_array_almost_equal"),
+    "numpy.testing.assert_almost_equal": (numpy.testing, "assert_almost_equal"),
+    "numpy.testing.assert_equal": (numpy.testing, "assert_equal"),
+}
+_ORIGINALS = {name: getattr(owner, attr) for name, (owner, attr) in _WATCHED.items()}
+
+
+def _is_numpys(function):
+    # Also catches a replacement made before this module was imported.
+    return getattr(function, "__module__", "").startswith("numpy")
+
+
+def replaced_numpy_checkers():
+    """Names of numpy's checking functions that were replaced in this process."""
+    return [name for name, (owner, attr) in _WATCHED.items()
+            if getattr(owner, attr, None) is not _ORIGINALS[name]
+            or not _is_numpys(_ORIGINALS[name])]
+
+
+def tamper_message(names):
+    """What the student reads when numpy's checking functions were replaced."""
+    listed = " and ".join(names[:2]) + (" (and others)" if len(names) > 2 else "")
+    verb = "was" if len(names) == 1 else "were"
+    return (f"{listed} {verb} replaced in this notebook, so this check cannot trust it; "
+            "remove the line that assigns to it and restart the kernel.")
+
+
+def _locked(name):
+    return name.startswith("check") or name in {"diagnose", "CheckFailed", "Diagnosis"}
+
+
+class _ProtectedPackage(types.ModuleType):
+    """A module whose checks cannot be reassigned or deleted once defined."""
+
+    def __setattr__(self, name, value):
+        if _locked(name) and name in self.__dict__:
+            raise AttributeError(
+                f"mlp_helpers.checks.{name} cannot be replaced: the grader uses it. "
+                "Remove the line that assigns to it.")
+        super().__setattr__(name, value)
+
+    def __delattr__(self, name):
+        if _locked(name):
+            raise AttributeError(f"mlp_helpers.checks.{name} cannot be deleted: the grader "
+                                 "uses it.")
+        super().__delattr__(name)
+
+
+def protect(module):
+    """Make ``module`` refuse reassignment of its ``check*`` and ``diagnose`` attributes."""
+    module.__class__ = _ProtectedPackage

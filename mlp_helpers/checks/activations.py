@@ -1,0 +1,170 @@
+"""Checks of the activations: ``sigmoid``, ``sigmoid_derivative`` and ``softmax``."""
+
+import numpy as np
+
+from mlp_helpers import activations as reference
+from mlp_helpers import layers
+from mlp_helpers.checks._compare import Finding, Structure, flipped, judge_array
+from mlp_helpers.checks._core import check, diagnoser
+from mlp_helpers.checks._engine import Case, Spec, run_checks
+
+# Taken at import, so a notebook that reassigns them changes neither the expected values nor
+# what counts as calling the reference.
+_sigmoid, _softmax = reference._sigmoid, reference._softmax
+_CODES = {
+    "sigmoid": frozenset(f.__code__ for f in (reference.sigmoid, _sigmoid, layers.sigmoid_forward)),
+    "sigmoid_derivative": frozenset(f.__code__ for f in (reference.sigmoid_derivative,
+                                                        layers.sigmoid_backward)),
+    "softmax": frozenset(f.__code__ for f in (reference.softmax, _softmax)),
+}
+
+
+def _z(case):
+    return case.args[0].astype(np.float64)
+
+
+def _cases(draw):
+    rng = np.random.default_rng(7)
+    stress = np.array([[1e4, -1e4, 700.0, -700.0], [30.0, -30.0, 0.5, -0.5]])
+    return [
+        Case((draw(rng, (4, 3)),)),
+        Case((draw(rng, (6, 5)),)),
+        Case((draw(rng, (1, 5)),), note="one example", hidden=True),
+        Case((draw(rng, (5, 3)).astype(np.float32),), note="float32", hidden=True, float32=True),
+        Case((draw(rng, (3, 4)),), note="read-only arrays", hidden=True, read_only=True),
+        Case((stress,), note="inputs up to 1e4 in size", hidden=True, stress=True),
+    ]
+
+
+def _sigmoid_cases():
+    return _cases(lambda rng, shape: rng.normal(0.0, 3.0, shape))
+
+
+_SIGMOID_MISTAKES = [
+    Structure("sign", "exponent-sign", "Its values are sigma(-z) = 1 - sigma(z): the sign inside "
+              "the exponent is flipped. Revisit the definition of the logistic function.",
+              lambda case: _sigmoid(-_z(case))),
+    Structure("other", "tanh", "You computed tanh(z), another activation with values in "
+              "(-1, 1). The sigmoid's values lie in (0, 1).", lambda case: np.tanh(_z(case))),
+]
+
+
+def _judge_sigmoid(case, value):
+    return judge_array(case, "the result", value, _sigmoid(_z(case)), _SIGMOID_MISTAKES,
+                       fallback="the result has the right shape but not the values of "
+                       "1 / (1 + exp(-z)): check each piece of that expression.")
+
+
+def _derivative_cases():
+    return [Case((_sigmoid(case.args[0]),), note=case.note, hidden=case.hidden,
+                 read_only=case.read_only, float32=case.float32)
+            for case in _sigmoid_cases() if not case.stress]
+
+
+def _a(case):
+    return _z(case)
+
+
+_DERIVATIVE_MISTAKES = [
+    Structure("derivative-twice", "sigma-again", "You passed `a` through the sigmoid again, "
+              "sigma'(sigma(z)), as if `a` were z. The argument is already the activation "
+              "a = sigma(z), so write the derivative with a alone.",
+              lambda case: _sigmoid(_a(case)) * (1.0 - _sigmoid(_a(case)))),
+    Structure("derivative-twice", "squared", "You applied the derivative twice: the result is "
+              "(a * (1 - a)) squared.", lambda case: (_a(case) * (1.0 - _a(case))) ** 2),
+    Structure("one-minus-activation", "one-minus", "You returned 1 - a, which is only one of the "
+              "two factors of sigma'(z) written with the activation a.",
+              lambda case: 1.0 - _a(case)),
+    Structure("derivative-missing", "identity", "You returned `a` itself: the derivative is "
+              "missing.", _a),
+]
+
+
+def _judge_derivative(case, value):
+    a = _a(case)
+    return judge_array(case, "the result", value, a * (1.0 - a), _DERIVATIVE_MISTAKES,
+                       sign=flipped("The sign is flipped: the sigmoid is increasing, so its "
+                                    "slope is never negative."),
+                       fallback="the result has the right shape but is not sigma'(z) written "
+                       "in terms of the activation a = sigma(z).")
+
+
+def _softmax_cases():
+    cases = _cases(lambda rng, shape: rng.normal(0.0, 2.0, shape))
+    stress = np.array([[1e4, 1e4 - 1.0, 0.0], [-1e4, -1e4 + 2.0, -1e4 + 1.0], [3.0, 1.0, 2.0]])
+    square = Case((np.random.default_rng(8).normal(0.0, 2.0, (3, 3)),), note="3 examples, "
+                  "3 classes")
+    return [cases[0], square, *cases[2:5],
+            Case((stress,), note="logits up to 1e4, rows on different scales", hidden=True,
+                 stress=True)]
+
+
+def _rowwise(z):
+    return np.exp(z - z.max(axis=1, keepdims=True))
+
+
+_SOFTMAX_MISTAKES = [
+    Structure("sign", "minus-z", "You exponentiated -z: the sign of the logits is flipped, so the "
+              "largest logit gets the smallest probability.", lambda case: _softmax(-_z(case))),
+    Structure("other", "columns", "Each column sums to 1, not each row. Rows are examples: "
+              "normalise along axis=1.", lambda case: _softmax(_z(case).T).T),
+    Structure("other", "whole", "The whole array sums to 1, not each row: sum along axis=1 "
+              "only.", lambda case: np.exp(_z(case)) / np.exp(_z(case)).sum()),
+    Structure("other", "keepdims", "Each row is divided by the wrong row's sum: the sums lost "
+              "their axis, so they broadcast along the row. Keep it with keepdims=True.",
+              lambda case: _rowwise(_z(case)) / _rowwise(_z(case)).sum(axis=1)),
+    Structure("other", "column-max", "You subtracted each column's maximum. The shift must be "
+              "the same for all entries of a row (its own maximum), or the ratios change.",
+              lambda case: np.exp(_z(case) - _z(case).max(axis=0))
+              / np.exp(_z(case) - _z(case).max(axis=0)).sum(axis=1, keepdims=True)),
+]
+
+
+def _judge_softmax(case, value):
+    found = judge_array(case, "the result", value, _softmax(_z(case)), _SOFTMAX_MISTAKES)
+    if found and found[0].key == "fallback":
+        p = np.asarray(value, dtype=np.float64)
+        sums_ok = np.abs(p.sum(axis=1) - 1.0).max() < 1e-4
+        text = ("Its rows sum to 1, but the probabilities are not exp(z) normalised row by row."
+                if sums_ok and (p >= 0).all() else
+                "Its rows do not each sum to 1 with entries between 0 and 1.")
+        found[0] = Finding("other", "fallback", text)
+    return found
+
+
+_SPECS = {
+    "sigmoid": Spec("sigmoid", ("z",), _sigmoid_cases, _judge_sigmoid, _CODES["sigmoid"]),
+    "sigmoid_derivative": Spec("sigmoid_derivative", ("a",), _derivative_cases,
+                               _judge_derivative, _CODES["sigmoid_derivative"]),
+    "softmax": Spec("softmax", ("z",), _softmax_cases, _judge_softmax, _CODES["softmax"]),
+}
+
+
+@diagnoser("sigmoid")
+def _diagnose_sigmoid(student_function, hidden=True):
+    return run_checks(_SPECS["sigmoid"], student_function, hidden)
+
+
+@diagnoser("sigmoid_derivative")
+def _diagnose_sigmoid_derivative(student_function, hidden=True):
+    return run_checks(_SPECS["sigmoid_derivative"], student_function, hidden)
+
+
+@diagnoser("softmax")
+def _diagnose_softmax(student_function, hidden=True):
+    return run_checks(_SPECS["softmax"], student_function, hidden)
+
+
+def check_sigmoid(student_function, hidden=False):
+    """Raise ``CheckFailed`` naming the mistake unless ``student_function`` is a right sigmoid."""
+    check("sigmoid", student_function, hidden)
+
+
+def check_sigmoid_derivative(student_function, hidden=False):
+    """Raise ``CheckFailed`` unless ``student_function(a)`` returns ``sigma'`` from ``a``."""
+    check("sigmoid_derivative", student_function, hidden)
+
+
+def check_softmax(student_function, hidden=False):
+    """Raise ``CheckFailed`` naming the mistake unless ``student_function`` is a row softmax."""
+    check("softmax", student_function, hidden)

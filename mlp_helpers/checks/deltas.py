@@ -1,0 +1,158 @@
+"""Checks of the deltas: ``output_delta_mse`` and ``hidden_delta``."""
+
+import numpy as np
+
+from mlp_helpers import deltas as reference
+from mlp_helpers.activations import _sigmoid
+from mlp_helpers.checks._compare import Factor, Finding, Structure, flipped, judge_array
+from mlp_helpers.checks._core import check, diagnoser
+from mlp_helpers.checks._engine import Spec, run_checks
+from mlp_helpers.checks._fixtures import standard_cases
+
+_output_delta, _hidden = reference._output_delta_mse, reference._hidden_delta
+_CODES = {
+    "output_delta_mse": frozenset(f.__code__ for f in (reference.output_delta_mse, _output_delta)),
+    "hidden_delta": frozenset(f.__code__ for f in (reference.hidden_delta, _hidden)),
+}
+SUM_NOT_MEAN = Factor("sum-not-mean", "n", "It is {n} times too large, a factor n = {n}: the 1/n "
+                      "of the mean loss is missing.", lambda case: case.info["n"])
+MEAN_TWICE = Factor("mean-twice", "1/n", "It is {n} times too small, a factor 1/n with n = {n}: "
+                    "you divided by n twice.", lambda case: 1.0 / case.info["n"])
+
+
+def _args(case):
+    return [arg.astype(np.float64) for arg in case.args]
+
+
+def _output_cases():
+    def make(rng, n, k):
+        return _sigmoid(rng.normal(0.0, 2.0, (n, k))), rng.uniform(0.0, 1.0, (n, k))
+    return standard_cases(make, [[(5, 3), (4, 2)], (1, 4), (6, 2), (4, 3), (7, 1)], seed=11,
+                          keys="nk")
+
+
+def _gradient(case):
+    a, y = _args(case)
+    return (a - y) / a.shape[0]
+
+
+def _slope(x):
+    return x * (1.0 - x)
+
+
+_OUTPUT_MISTAKES = [
+    Structure("loss-not-gradient", "loss-value", "You multiplied sigma' by one single number, "
+              "the same for every entry, such as the loss value. The chain rule needs the "
+              "loss's gradient dL/da, one entry per example and output.",
+              lambda case: _slope(_args(case)[0]), free_scale=True),
+    Structure("derivative-missing", "no-slope", "The activation's derivative sigma'(z) is "
+              "missing: you returned dL/da alone.", _gradient),
+    Structure("derivative-twice", "slope-twice", "The derivative sigma'(z) appears twice.",
+              lambda case: _gradient(case) * _slope(_args(case)[0]) ** 2),
+    Structure("derivative-twice", "sigma-again", "You took sigma' of a_out as if a_out were z, "
+              "sigma'(sigma(z)): a_out is already the activation.",
+              lambda case: _gradient(case) * _slope(_sigmoid(_args(case)[0]))),
+    Structure("one-minus-activation", "one-minus", "You used 1 - a_out as the derivative; it "
+              "is only one of the two factors of sigma'(z) written with a_out.",
+              lambda case: _gradient(case) * (1.0 - _args(case)[0])),
+    Structure("wrong-activation", "at-y", "You took the derivative at the targets y; it belongs "
+              "at the output activation a_out.",
+              lambda case: _gradient(case) * _slope(_args(case)[1])),
+]
+_OUTPUT_FACTORS = [
+    SUM_NOT_MEAN, MEAN_TWICE,
+    Factor("other", "1/k", "It is {k} times too small, a factor 1/k with k = {k} outputs: you "
+           "divided by the number of entries n*k; the mean is over the n examples.",
+           lambda case: 1.0 / case.info["k"]),
+    Factor("other", "2", "It is twice too large: the 1/2 in L = 1/(2n) sum ||a - y||^2 cancels "
+           "the 2 from differentiating the square.", lambda case: 2.0),
+]
+
+
+def _judge_output(case, value):
+    a, y = _args(case)
+    return judge_array(case, "delta_out", value, _output_delta(a, y), _OUTPUT_MISTAKES,
+                       _OUTPUT_FACTORS, sign=flipped("The sign is flipped: check the order of "
+                                                     "the difference in dL/da."))
+
+
+def _hidden_cases():
+    def make(rng, n, units, units_next):
+        return (rng.normal(0.0, 0.1, (n, units_next)), rng.normal(0.0, 1.0, (units, units_next)),
+                _sigmoid(rng.normal(0.0, 2.0, (n, units))))
+    return standard_cases(make, [[(5, 4, 3), (4, 3, 3)], (1, 3, 2), (6, 5, 2), (4, 3, 2),
+                                 (3, 2, 5)], seed=12)
+
+
+def _back(case):
+    delta_next, W_next, _ = _args(case)
+    return delta_next @ W_next.T
+
+
+_HIDDEN_MISTAKES = [
+    Structure("missing-transpose", "no-transpose", "You multiplied delta_next by W_next where its "
+              "transpose belongs: delta_next is (n, units_next) and W_next is (units, "
+              "units_next), so going down a layer means summing over units_next.",
+              lambda case: (_args(case)[0] @ _args(case)[1]) * _slope(_args(case)[2])),
+    Structure("derivative-missing", "no-slope", "The derivative sigma'(z) of this layer is "
+              "missing: you stopped after going back through the weights.", _back),
+    Structure("derivative-twice", "slope-twice", "The derivative sigma'(z) appears twice.",
+              lambda case: _back(case) * _slope(_args(case)[2]) ** 2),
+    Structure("derivative-twice", "sigma-again", "You took sigma' of `a` as if `a` were z, "
+              "sigma'(sigma(z)): `a` is already this layer's activation.",
+              lambda case: _back(case) * _slope(_sigmoid(_args(case)[2]))),
+    Structure("one-minus-activation", "one-minus", "You used 1 - a as the derivative; it is only "
+              "one of the two factors of sigma'(z) written with a.",
+              lambda case: _back(case) * (1.0 - _args(case)[2])),
+]
+_HIDDEN_FACTORS = [
+    SUM_NOT_MEAN,
+    Factor("mean-twice", "1/n", "It is {n} times too small, a factor 1/n with n = {n}: "
+           "delta_next already contains the 1/n of the mean, so do not divide again.",
+           lambda case: 1.0 / case.info["n"]),
+]
+
+
+def _judge_hidden(case, value):
+    found = judge_array(case, "delta", value, _hidden(*_args(case)), _HIDDEN_MISTAKES,
+                        _HIDDEN_FACTORS)
+    if found and found[0].key == "fallback":
+        # Any slope x * (1 - x) lies in [0, 1/4]: one that is not a * (1 - a) belongs to
+        # another layer's activation (a global variable, say).
+        back = _back(case)
+        usable = np.abs(back) > 1e-3 * np.abs(back).max()
+        slope = np.asarray(value, dtype=np.float64)[usable] / back[usable]
+        if slope.size and (slope > -1e-9).all() and (slope < 0.25 + 1e-9).all():
+            found = [Finding("wrong-activation", "other-layer", "The derivative you multiplied "
+                             "by is a slope x * (1 - x), but not at this layer's activation "
+                             "`a`: it must come from the argument `a`, not from another "
+                             "layer's activation or a variable of your notebook.")]
+    return found
+
+
+_SPECS = {
+    "output_delta_mse": Spec("output_delta_mse", ("a_out", "y"), _output_cases, _judge_output,
+                             _CODES["output_delta_mse"]),
+    "hidden_delta": Spec("hidden_delta", ("delta_next", "W_next", "a"), _hidden_cases,
+                         _judge_hidden, _CODES["hidden_delta"]),
+}
+
+
+@diagnoser("output_delta_mse")
+def _diagnose_output_delta_mse(student_function, hidden=True):
+    return run_checks(_SPECS["output_delta_mse"], student_function, hidden)
+
+
+@diagnoser("hidden_delta")
+def _diagnose_hidden_delta(student_function, hidden=True):
+    return run_checks(_SPECS["hidden_delta"], student_function, hidden)
+
+
+def check_output_delta_mse(student_function, hidden=False):
+    """Raise ``CheckFailed`` naming the mistake unless ``student_function`` gives delta_out."""
+    check("output_delta_mse", student_function, hidden)
+
+
+def check_hidden_delta(student_function, hidden=False):
+    """Raise ``CheckFailed`` naming the mistake unless ``student_function`` gives a hidden delta."""
+    check("hidden_delta", student_function, hidden)

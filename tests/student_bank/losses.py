@@ -1,0 +1,121 @@
+"""Students' mse_loss and cross_entropy_loss."""
+
+import numpy as np
+
+from student_bank import correct, planted
+
+# --- mse_loss --------------------------------------------------------------------------------
+
+
+@correct("mse_loss", "python-floats")
+def mse_loss_float(a, y):
+    n = a.shape[0]
+    error = a - y
+    return float(0.5 * np.sum(error * error) / n), error / n
+
+
+@correct("mse_loss", "norm")
+def mse_loss_norm(a, y):
+    n = len(a)
+    return np.linalg.norm(a - y) ** 2 / (2 * n), (a - y) * (1.0 / n)
+
+
+@planted("mse_loss", "sum-not-mean", "summed-gradient")
+def mse_loss_summed_gradient(a, y):
+    n = a.shape[0]
+    return np.sum((a - y) ** 2) / (2 * n), a - y
+
+
+@planted("mse_loss", "other", "np-mean-loss")
+def mse_loss_np_mean(a, y):
+    return np.mean((a - y) ** 2), (a - y) / len(a)
+
+
+@planted("mse_loss", "other", "gradient-times-two")
+def mse_loss_two(a, y):
+    n = a.shape[0]
+    return np.sum((a - y) ** 2) / (2 * n), 2 * (a - y) / n
+
+
+@planted("mse_loss", "loss-not-gradient", "returns-loss-twice")
+def mse_loss_loss_twice(a, y):
+    loss = np.sum((a - y) ** 2) / (2 * a.shape[0])
+    return loss, loss
+
+
+@planted("mse_loss", "wrong-shape", "per-example-loss")
+def mse_loss_per_example(a, y):
+    n = a.shape[0]
+    return 0.5 * np.sum((a - y) ** 2, axis=1) / n, (a - y) / n
+
+
+@planted("mse_loss", "sign", "y-minus-a")
+def mse_loss_sign(a, y):
+    n = a.shape[0]
+    return np.sum((a - y) ** 2) / (2 * n), (y - a) / n
+
+
+# --- cross_entropy_loss ----------------------------------------------------------------------
+
+
+@correct("cross_entropy_loss", "pick-true-class")
+def cross_entropy_pick(p, y):
+    n = p.shape[0]
+    labels = np.argmax(y, axis=1)
+    loss = -np.mean(np.log(p[np.arange(n), labels]))
+    return loss, (p - y) / n
+
+
+@correct("cross_entropy_loss", "clipped-log")
+def cross_entropy_clipped(p, y):
+    n = len(p)
+    loss = -np.sum(y * np.log(np.clip(p, 1e-300, 1.0))) / n
+    delta = p.copy()
+    delta -= y
+    delta /= n
+    return loss, delta
+
+
+@planted("cross_entropy_loss", "unstable", "log-of-zero")
+def cross_entropy_naive_log(p, y):
+    return -np.sum(y * np.log(p)) / len(p), (p - y) / len(p)
+
+
+@planted("cross_entropy_loss", "mutates-input", "delta-aliases-p")
+def cross_entropy_aliased(p, y):
+    n = p.shape[0]
+    loss = -np.sum(y * np.log(np.maximum(p, 1e-300))) / n
+    delta = p
+    delta -= y
+    delta /= n
+    return loss, delta
+
+
+@planted("cross_entropy_loss", "sum-not-mean", "summed-loss")
+def cross_entropy_summed(p, y):
+    loss = -np.sum(y * np.log(np.maximum(p, 1e-300)))
+    return loss, (p - y) / p.shape[0]
+
+
+@planted("cross_entropy_loss", "sign", "positive-log-likelihood")
+def cross_entropy_sign(p, y):
+    n = p.shape[0]
+    return np.sum(y * np.log(np.maximum(p, 1e-300))) / n, (p - y) / n
+
+
+@planted("cross_entropy_loss", "other", "gradient-wrt-p")
+def cross_entropy_dL_dp(p, y):
+    n = p.shape[0]
+    return -np.sum(y * np.log(np.maximum(p, 1e-300))) / n, -y / p / n
+
+
+@planted("cross_entropy_loss", "sum-not-mean", "summed-delta")
+def cross_entropy_summed_delta(p, y):
+    n = p.shape[0]
+    return -np.sum(y * np.log(np.maximum(p, 1e-300))) / n, p - y
+
+
+@planted("cross_entropy_loss", "other", "returns-nan")
+def cross_entropy_nan(p, y):
+    n = p.shape[0]
+    return -np.sum(y * np.log(p - p)) / n, (p - y) / n
