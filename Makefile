@@ -15,8 +15,10 @@ $(READY): pyproject.toml
 
 env: $(READY)
 
+# jupyter/ holds the course's JupyterLab settings: START_HERE.md opens first, no news pop-up.
+# LAB_ARGS passes extra options (the browser tests add --no-browser, a port and a token).
 lab: $(READY)
-	$(BIN)/jupyter lab --notebook-dir=.
+	JUPYTER_CONFIG_PATH='$(CURDIR)/jupyter' $(BIN)/jupyter lab --notebook-dir=. $(LAB_ARGS)
 
 test: $(READY)
 	$(BIN)/python -m pytest

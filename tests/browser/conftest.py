@@ -1,0 +1,67 @@
+"""Fixtures of the browser tests: one JupyterLab on a copy of the course, and a Chromium.
+
+The tests marked ``browser`` run when Chromium is installed at ``CHROMIUM`` (``.ci/run``
+installs it from Debian) and are skipped with the reason otherwise, announced in one line at the
+end of the run.
+"""
+
+import pytest
+from browser_support import CHROMIUM, LabPage, copy_course, start_lab
+
+SKIP_REASON = (
+    f"browser tests need Chromium at {CHROMIUM} "
+    "(apt-get install chromium fonts-dejavu-core; .ci/run does it)"
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    if CHROMIUM.exists():
+        return
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
+
+
+def pytest_terminal_summary(terminalreporter):
+    skipped = [
+        report for report in terminalreporter.stats.get("skipped", [])
+        if SKIP_REASON in str(report.longrepr)
+    ]
+    if skipped:
+        terminalreporter.write_line(
+            f"NOTE: {len(skipped)} browser tests skipped: {SKIP_REASON}", yellow=True, bold=True
+        )
+
+
+@pytest.fixture(scope="session")
+def course(tmp_path_factory):
+    """A fresh copy of the course: what the browser tests change never reaches the repository."""
+    return copy_course(tmp_path_factory.mktemp("lab") / "course")
+
+
+@pytest.fixture(scope="session")
+def lab(course, tmp_path_factory):
+    """The course's ``make lab``, serving the copy on 127.0.0.1; stopped after the last test."""
+    server = start_lab(course, tmp_path_factory.mktemp("lab-home"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def lab_page(request, chromium, lab):
+    """A fresh browser tab on the lab; screenshots are named after the test."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 860})
+    context.set_default_timeout(30_000)
+    flow = request.node.name.removeprefix("test_")
+    yield LabPage(context.new_page(), lab, flow)
+    context.close()

@@ -1,0 +1,30 @@
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_make_lab_opens_start_here_listing_lectures_then_assignments(lab_page):
+    page = lab_page.page
+    lab_page.open()
+
+    landing = page.locator(".jp-RenderedMarkdown", has_text="start here")
+    landing.wait_for()
+    current_tab = page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current")
+    assert current_tab.inner_text().strip() == "START_HERE.md"
+    links = [text.strip() for text in landing.locator("a").all_inner_texts()]
+    steps = [text for text in links if re.match(r"(Lecture|Assignment) \d", text)]
+    assert [step.split(":")[0] for step in steps] == [
+        "Lecture 1", "Lecture 2", "Lecture 3", "Assignment 1", "Assignment 2", "Assignment 3",
+    ]
+    assert "make check NB=" in landing.inner_text()
+    assert page.locator(".jp-toast-message").count() == 0
+    lab_page.screenshot("landing-page")
+
+
+def test_course_settings_never_ask_about_jupyter_news(lab):
+    notification = lab.api("/lab/api/settings/@jupyterlab/apputils-extension:notification")
+    fields = notification["schema"]["properties"]
+    assert fields["fetchNews"]["default"] == "false"
+    assert fields["checkForUpdates"]["default"] is False
