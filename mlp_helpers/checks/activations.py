@@ -71,7 +71,7 @@ _DERIVATIVE_MISTAKES = [
               "a = sigma(z), so write the derivative with a alone.",
               lambda case: _sigmoid(_a(case)) * (1.0 - _sigmoid(_a(case)))),
     Structure("derivative-twice", "squared", "You applied the derivative twice: the result is "
-              "(a * (1 - a)) squared.", lambda case: (_a(case) * (1.0 - _a(case))) ** 2),
+              "the square of sigma'(z).", lambda case: (_a(case) * (1.0 - _a(case))) ** 2),
     Structure("one-minus-activation", "one-minus", "You returned 1 - a, which is only one of the "
               "two factors of sigma'(z) written with the activation a.",
               lambda case: 1.0 - _a(case)),

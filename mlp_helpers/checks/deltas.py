@@ -124,8 +124,8 @@ def _judge_hidden(case, value):
         slope = np.asarray(value, dtype=np.float64)[usable] / back[usable]
         if slope.size and (slope > -1e-9).all() and (slope < 0.25 + 1e-9).all():
             found = [Finding("wrong-activation", "other-layer", "The derivative you multiplied "
-                             "by is a slope x * (1 - x), but not at this layer's activation "
-                             "`a`: it must come from the argument `a`, not from another "
+                             "by is a sigmoid slope, but not the one at this layer's "
+                             "activation: it must come from the argument `a`, not from another "
                              "layer's activation or a variable of your notebook.")]
     return found
 

@@ -1,0 +1,78 @@
+"""The bank of student solutions through ``diagnose`` and ``check_<name>``.
+
+Every planted bug must get its own diagnosis code, every correct solution (written differently
+from the reference) must pass, and the check a test cell calls must fail with exactly the
+diagnosis' words.
+"""
+
+import re
+
+import pytest
+from student_bank import BANK
+
+from mlp_helpers import checks
+from mlp_helpers.checks import _guards
+
+PLANTED = [entry for entry in BANK if entry.expected is not None]
+CORRECT = [entry for entry in BANK if entry.expected is None]
+GRADED = ["sigmoid", "sigmoid_derivative", "output_delta_mse", "hidden_delta", "dense_gradients",
+          "mse_loss", "numerical_gradient", "relative_error", "softmax", "cross_entropy_loss"]
+
+
+@pytest.fixture(autouse=True)
+def short_time_limit(monkeypatch):
+    # The bank's endless loop should cost half a second, not the default three.
+    monkeypatch.setattr(_guards, "TIME_LIMIT", 0.5)
+
+
+def code_of(found):
+    return None if found is None else found.code
+
+
+@pytest.mark.parametrize("entry", BANK, ids=str)
+def test_each_student_solution_gets_the_diagnosis_of_its_mistake(entry):
+    found = checks.diagnose(entry.name, entry.function)
+    assert code_of(found) == entry.expected, found
+
+
+@pytest.mark.parametrize("entry", BANK, ids=str)
+def test_hidden_test_cell_fails_with_exactly_the_diagnosis_message(entry):
+    check = getattr(checks, f"check_{entry.name}")
+    found = checks.diagnose(entry.name, entry.function)
+    if found is None:
+        assert check(entry.function, hidden=True) is None
+        return
+    with pytest.raises(checks.CheckFailed) as failure:
+        check(entry.function, hidden=True)
+    assert str(failure.value) == found.message
+    assert isinstance(failure.value, AssertionError)
+
+
+@pytest.mark.parametrize("entry", BANK, ids=str)
+def test_visible_test_names_the_same_mistake_except_the_hidden_edge_cases(entry):
+    # Only instability shows on the hidden fixtures alone (large inputs, zeros); a function that
+    # writes into its argument without changing it is caught by the hidden read-only fixture.
+    hidden_only = {"sigmoid-clips-into-its-argument"}
+    found = checks.diagnose(entry.name, entry.function, hidden=False)
+    if entry.expected == "unstable" or str(entry) in hidden_only:
+        assert found is None, found
+    else:
+        assert code_of(found) == entry.expected, found
+
+
+def test_bank_covers_every_graded_function_and_every_code():
+    assert len(PLANTED) >= 30
+    assert len(CORRECT) >= 10
+    assert {entry.name for entry in CORRECT} == set(GRADED)
+    assert {entry.name for entry in PLANTED} == set(GRADED)
+    assert {entry.expected for entry in PLANTED} == set(checks.CODES)
+
+
+@pytest.mark.parametrize("entry", PLANTED, ids=str)
+def test_messages_show_no_expected_numbers_and_no_reference_code(entry):
+    message = checks.diagnose(entry.name, entry.function).message
+    assert not re.search(r"\d\.\d{3,}", message), message
+    for answer in ["a_out * (1 - a_out)", "a * (1 - a)", "W_next.T", "a_prev.T @ delta",
+                   "(p - y) / n", "(a - y) / n", "1 / (1 + ", "def ", "return np", "sum(axis=0"]:
+        assert answer not in message, (answer, message)
+    assert len(message) < 600

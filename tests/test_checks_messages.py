@@ -1,0 +1,180 @@
+"""What a student reads when a check fails, and checks that survive a hostile notebook."""
+
+from pathlib import Path
+
+import numpy as np
+import numpy.testing
+import pytest
+from student_bank import deltas as bank_deltas
+
+from mlp_helpers import checks
+from mlp_helpers.checks import _guards
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "diagnoses.md"
+
+
+def good_sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -500, 500)))
+
+
+def naive_sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def message_of(check, function, hidden=False):
+    with pytest.raises(checks.CheckFailed) as failure:
+        check(function, hidden=hidden)
+    return str(failure.value)
+
+
+def test_student_with_summed_gradient_is_told_the_factor_n():
+    message = message_of(checks.check_output_delta_mse, bank_deltas.output_delta_summed)
+    assert "5 times too large" in message
+    assert "n = 5" in message
+    assert "1/n of the mean" in message
+
+
+def test_student_dividing_twice_by_n_is_told_it_is_n_times_too_small():
+    message = message_of(checks.check_hidden_delta, bank_deltas.hidden_delta_divides_again)
+    assert "5 times too small" in message
+    assert "already contains the 1/n" in message
+
+
+def test_student_multiplying_by_the_loss_value_is_told_it_is_a_single_number():
+    found = checks.diagnose("output_delta_mse", bank_deltas.output_delta_loss_value)
+    assert found.code == "loss-not-gradient"
+    assert "single number" in found.message
+    assert "dL/da" in found.message
+
+
+def test_missing_transpose_is_named_even_when_it_crashes_on_non_square_weights():
+    message = message_of(checks.check_hidden_delta, bank_deltas.hidden_delta_no_transpose)
+    assert "transpose" in message
+    assert "ValueError: matmul" in message
+
+
+def test_undefined_function_is_reported_without_a_name_error():
+    message = message_of(checks.check_sigmoid, None)
+    assert message == ("`sigmoid` is not defined: run the cell where you wrote it and make sure "
+                       "it finishes without an error.")
+
+
+def test_something_that_is_not_a_function_is_reported():
+    assert "is a ndarray, not a function" in message_of(checks.check_softmax, np.zeros((2, 2)))
+
+
+def test_failure_is_rendered_as_one_line_without_traceback():
+    with pytest.raises(checks.CheckFailed) as failure:
+        checks.check_sigmoid(None)
+    assert failure.value._render_traceback_() == [f"CheckFailed: {failure.value}"]
+
+
+def test_students_own_error_type_and_message_are_quoted():
+    def softmax(z):
+        raise ValueError("shapes (5,3) and (4,3) not aligned")
+
+    message = message_of(checks.check_softmax, softmax)
+    assert "raised ValueError: shapes (5,3) and (4,3) not aligned" in message
+    assert "z of shape (4, 3)" in message
+
+
+def test_naive_sigmoid_passes_the_visible_test_and_is_unstable_in_the_hidden_one():
+    assert checks.check_sigmoid(naive_sigmoid) is None
+    with pytest.raises(checks.CheckFailed) as failure:
+        checks.check_sigmoid(naive_sigmoid, hidden=True)
+    assert failure.value.diagnosis.code == "unstable"
+    assert "overflow" in str(failure.value)
+
+
+def test_float32_inputs_may_come_back_as_float32():
+    def sigmoid(z):
+        return (1 / (1 + np.exp(-np.clip(z, -80, 80)))).astype(z.dtype)
+
+    assert checks.check_sigmoid(sigmoid, hidden=True) is None
+
+
+def test_students_printing_does_not_flood_the_notebook(capsys):
+    def sigmoid(z):
+        print("debug", z.shape)
+        return good_sigmoid(z)
+
+    assert checks.check_sigmoid(sigmoid, hidden=True) is None
+    assert capsys.readouterr().out == ""
+
+
+def test_notebook_that_makes_numpy_raise_on_errors_is_still_graded_right():
+    previous = np.seterr(all="raise")
+    try:
+        assert checks.check_sigmoid(good_sigmoid, hidden=True) is None
+        assert checks.diagnose("sigmoid", naive_sigmoid).code == "unstable"
+    finally:
+        np.seterr(**previous)
+
+
+@pytest.mark.parametrize(("owner", "name", "shown"), [
+    (np, "allclose", "numpy.allclose"),
+    (np, "isclose", "numpy.isclose"),
+    (numpy.testing, "assert_allclose", "numpy.testing.assert_allclose"),
+])
+def test_replaced_numpy_checking_function_is_named(monkeypatch, owner, name, shown):
+    monkeypatch.setattr(owner, name, lambda *args, **kwargs: True)
+    found = checks.diagnose("sigmoid", good_sigmoid)
+    assert found.code == "other"
+    assert found.message.startswith(f"{shown} was replaced in this notebook")
+    assert "remove the line that assigns to it" in found.message
+
+
+def test_student_function_that_replaces_allclose_while_running_is_caught(monkeypatch):
+    monkeypatch.setattr(np, "allclose", np.allclose)  # restored after the test
+
+    def sigmoid(z):
+        np.allclose = lambda *args, **kwargs: True
+        return good_sigmoid(z)
+
+    assert "numpy.allclose was replaced" in message_of(checks.check_sigmoid, sigmoid)
+
+
+def test_notebook_cannot_replace_or_delete_a_check():
+    with pytest.raises(AttributeError, match="cannot be replaced"):
+        checks.check_sigmoid = lambda student_function, hidden=False: None
+    with pytest.raises(AttributeError, match="cannot be deleted"):
+        del checks.check_softmax
+    with pytest.raises(AttributeError, match="cannot be replaced"):
+        checks.diagnose = lambda name, function, hidden=True: None
+    assert checks.diagnose("sigmoid", naive_sigmoid).code == "unstable"
+
+
+def test_unknown_function_name_lists_the_known_ones():
+    with pytest.raises(KeyError, match="softmax"):
+        checks.diagnose("sigmoidd", good_sigmoid)
+
+
+def test_diagnosis_table_documents_every_code():
+    table = DOCS.read_text(encoding="utf-8")
+    for code in checks.CODES:
+        assert f"| `{code}` |" in table, code
+
+
+def documented_rows():
+    rows = []
+    for line in DOCS.read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split(" | ")]
+        entry = cells[-1].strip("`")
+        if len(cells) >= 3 and "-" in entry and not entry.startswith("("):
+            code = cells[0].strip("`")
+            rows.append((entry, cells[-2].strip('"'), code if code in checks.CODES else None))
+    return rows
+
+
+def test_documented_examples_get_the_documented_code_and_words(monkeypatch):
+    from student_bank import BANK
+
+    monkeypatch.setattr(_guards, "TIME_LIMIT", 0.5)
+    by_id = {str(entry): entry for entry in BANK}
+    rows = documented_rows()
+    assert len(rows) >= 20
+    for entry_id, excerpt, code in rows:
+        entry = by_id[entry_id]
+        found = checks.diagnose(entry.name, entry.function)
+        assert excerpt in found.message, (entry_id, excerpt, found.message)
+        assert code in (None, found.code), (entry_id, code, found.code)
