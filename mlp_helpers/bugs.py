@@ -1,0 +1,81 @@
+"""The bugs learners wrote, each as one of the contract's rules with that rule's signature.
+
+Passing one to ``train(net, X, Y, ..., output_delta=bug)`` (or ``hidden_delta=``,
+``dense_gradients=``) runs the very same network with the bug in place. ``BUGS`` lists them by
+the contract's diagnosis code, for the "pick a bug" widget.
+"""
+
+from dataclasses import dataclass
+
+from mlp_helpers.activations import _sigmoid
+from mlp_helpers.losses import _squared_error_sum
+
+
+def output_delta_loss_value(a_out, y):
+    """Bug ``loss-not-gradient``: the mean loss *value* times ``sigma'``, ``L * a * (1 - a)``."""
+    loss = _squared_error_sum(a_out, y) / a_out.shape[0]
+    return loss * a_out * (1.0 - a_out)
+
+
+def output_delta_summed(a_out, y):
+    """Bug ``sum-not-mean``: ``(a - y) * a * (1 - a)``, the ``1/n`` of the mean left out."""
+    return (a_out - y) * a_out * (1.0 - a_out)
+
+
+def output_delta_flipped_sign(a_out, y):
+    """Bug ``sign``: ``(y - a) / n * a * (1 - a)``, so every step climbs the loss."""
+    return (y - a_out) / a_out.shape[0] * a_out * (1.0 - a_out)
+
+
+def output_delta_without_derivative(a_out, y):
+    """Bug ``derivative-missing``: ``(a - y) / n``, the sigmoid's ``a * (1 - a)`` left out."""
+    return (a_out - y) / a_out.shape[0]
+
+
+def hidden_delta_one_minus_activation(delta_next, W_next, a):
+    """Bug ``one-minus-activation``: ``(delta_next @ W_next.T) * (1 - a)``."""
+    return (delta_next @ W_next.T) * (1.0 - a)
+
+
+def hidden_delta_derivative_twice(delta_next, W_next, a):
+    """Bug ``derivative-twice``: the derivative taken at ``sigma(a)``, a sigmoid applied twice."""
+    again = _sigmoid(a)
+    return (delta_next @ W_next.T) * again * (1.0 - again)
+
+
+def output_delta_softmax_aliased(p, y):
+    """Bug ``mutates-input``: ``delta = p; delta -= y`` names ``p`` twice and overwrites it."""
+    delta = p
+    delta -= y
+    delta /= p.shape[0]
+    return delta
+
+
+def dense_gradients_without_keepdims(a_prev, delta):
+    """Bug ``bias-not-summed``: ``db`` summed without ``keepdims``, shape ``(units,)``."""
+    return a_prev.T @ delta, delta.sum(axis=0)
+
+
+@dataclass(frozen=True)
+class Bug:
+    """A bug of the contract's list: which rule it replaces, and how."""
+
+    code: str
+    rule: str
+    function: object
+    description: str
+
+
+BUGS = {bug.code: bug for bug in (
+    Bug("loss-not-gradient", "output_delta", output_delta_loss_value,
+        "the loss value L where its gradient (a - y) belongs"),
+    Bug("sum-not-mean", "output_delta", output_delta_summed,
+        "the 1/n of the mean left out: steps n times larger"),
+    Bug("sign", "output_delta", output_delta_flipped_sign, "(y - a) instead of (a - y)"),
+    Bug("derivative-missing", "output_delta", output_delta_without_derivative,
+        "the sigmoid's derivative a(1 - a) left out"),
+    Bug("one-minus-activation", "hidden_delta", hidden_delta_one_minus_activation,
+        "1 - a used as the sigmoid's derivative"),
+    Bug("derivative-twice", "hidden_delta", hidden_delta_derivative_twice,
+        "the derivative taken at sigma(a) instead of a"),
+)}

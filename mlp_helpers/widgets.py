@@ -1,0 +1,167 @@
+"""Playgrounds for the lectures: sliders and dropdowns that drive a training run and its plots.
+
+Each builder returns a ``Playground``. Moving a control calls ``playground.update()``, which
+trains again, redraws the figure and rewrites the one-line summary; tests call ``update`` (or
+set a control's ``value``) without a browser. Displayed where no kernel runs (a web page, a
+notebook opened without running it), a playground shows its current figure and summary as a
+plain picture instead of dead controls.
+"""
+
+import base64
+import io
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+
+from mlp_helpers.bugs import BUGS
+from mlp_helpers.data import xor
+from mlp_helpers.network import INIT_SCHEMES, MLP, train
+from mlp_helpers.plots import plot_loss_curves, plot_xor_decision_boundary
+from mlp_helpers.plots_xor import plot_loss_and_boundary
+from mlp_helpers.replays import MNIST_SUBSET, Setting, mnist_subset, replay_xor
+
+CORRECT = "none: the contract's rules"
+# Settings chosen so one run answers a slider in about a second on a laptop.
+XOR_DEMO = Setting(layer_sizes=(2, 3, 1), output="sigmoid", init="xavier", bias=True, seed=0,
+                   lr=3.0, epochs=1000)
+MNIST_EPOCHS = 3
+
+
+def _png(fig):
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=80, bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+class Playground:
+    """Controls, a figure and its summary, kept in step by ``update``.
+
+    Parameters
+    ----------
+    controls : dict mapping a keyword of ``run`` to an ipywidgets control
+    run : callable ``run(**values) -> (fig, summary)``
+    """
+
+    def __init__(self, controls, run):
+        self.controls = controls
+        self.run = run
+        self.image = widgets.Image(format="png")
+        self.label = widgets.HTML()
+        self.widget = widgets.VBox([widgets.HBox(list(controls.values())), self.image,
+                                    self.label])
+        for control in controls.values():
+            control.observe(lambda _change: self.update(), names="value")
+        self.update()
+
+    @property
+    def summary(self):
+        """The one-line summary of the figure shown now."""
+        return self.label.value
+
+    def update(self):
+        """Run again with the controls' current values; returns the new summary."""
+        fig, summary = self.run(**{name: c.value for name, c in self.controls.items()})
+        self.image.value = _png(fig)
+        self.label.value = summary
+        return summary
+
+    def _repr_mimebundle_(self, **kwargs):
+        # A live front end picks the widget view; a static page falls back to the HTML picture.
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        picture = base64.b64encode(self.image.value).decode("ascii")
+        bundle["image/png"] = picture
+        bundle["text/html"] = f'<img src="data:image/png;base64,{picture}"/><p>{self.summary}</p>'
+        bundle["text/plain"] = self.summary
+        return bundle
+
+
+def train_xor(lr, hidden, init, batch_size, epochs=XOR_DEMO.epochs, seed=0):
+    """Train a 2-hidden-1 sigmoid net on XOR; returns ``(net, history)``."""
+    net = MLP((2, hidden, 1), output="sigmoid", init=init, seed=seed)
+    history = train(net, *xor(), lr=lr, epochs=epochs, batch_size=batch_size, seed=seed)
+    return net, history
+
+
+def xor_playground():
+    """Learning rate, hidden units, initialisation and batch size for XOR."""
+    def run(lr, hidden, init, batch_size):
+        net, history = train_xor(lr, hidden, init, batch_size)
+        return plot_loss_and_boundary(history, net, f"2-{hidden}-1, {init}, lr {lr:.3g}, "
+                                                f"batch {batch_size}")
+
+    return Playground({
+        "lr": widgets.FloatLogSlider(value=XOR_DEMO.lr, base=10, min=-2, max=1.5, step=0.25,
+                                     description="learning rate"),
+        "hidden": widgets.IntSlider(value=3, min=1, max=8, description="hidden units"),
+        "init": widgets.Dropdown(options=INIT_SCHEMES, value="xavier", description="init"),
+        "batch_size": widgets.Dropdown(options=[1, 2, 4], value=4, description="batch size"),
+    }, run)
+
+
+def bug_picker(setting=XOR_DEMO):
+    """Replay XOR with one bug of the contract's list, next to the correct run."""
+    correct = replay_xor(setting)
+
+    def run(bug):
+        if bug == CORRECT:
+            buggy, what, runs = correct, "the contract's rules", {"correct": correct.history}
+        else:
+            buggy = replay_xor(setting, **{BUGS[bug].rule: BUGS[bug].function})
+            what = f"{bug}: {BUGS[bug].description}"
+            runs = {"correct": correct.history, bug: buggy.history}
+        fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6))
+        _, loss_summary = plot_loss_curves(runs, ax=left)
+        _, boundary_summary = plot_xor_decision_boundary(buggy.after, *xor(), ax=right,
+                                                          resolution=100)
+        right.set_title(bug, fontsize=9)
+        fig.tight_layout()
+        return fig, f"Replay with {what}. {loss_summary} With the bug: {boundary_summary}"
+
+    return Playground({"bug": widgets.Dropdown(options=[CORRECT, *BUGS], value=CORRECT,
+                                               description="bug")}, run)
+
+
+def mnist_playground():
+    """Learning rate, first hidden layer, initialisation and batch size for 784-h-16-2."""
+    def run(lr, hidden, init, batch_size):
+        X, Y, X_test, Y_test, labels_test = mnist_subset()
+        net = MLP((784, hidden, 16, 2), init=init, seed=0, dtype=np.float32)
+        history = train(net, X, Y, lr=lr, epochs=MNIST_EPOCHS, batch_size=batch_size,
+                        validation=(X_test, Y_test))
+        fig, ax = plt.subplots(figsize=(6, 3.2))
+        _, summary = plot_loss_curves(history, ax=ax, log_scale=False)
+        title = f"784-{hidden}-16-2, {init}, lr {lr:.3g}, batch {batch_size}"
+        ax.set_title(title, fontsize=9)
+        accuracy = net.accuracy(X_test, labels_test)
+        return fig, (f"{title}. {summary} Test accuracy on {len(labels_test)} held-out "
+                     f"digits: {accuracy:.1%}.")
+
+    return Playground({
+        "lr": widgets.FloatLogSlider(value=0.5, base=10, min=-3, max=1, step=0.25,
+                                     description="learning rate"),
+        "hidden": widgets.IntSlider(value=32, min=2, max=128, description="hidden units"),
+        "init": widgets.Dropdown(options=INIT_SCHEMES, value="xavier", description="init"),
+        "batch_size": widgets.Dropdown(options=[8, 32, 128, MNIST_SUBSET], value=32,
+                                       description="batch size"),
+    }, run)
+
+
+class LiveFigure:
+    """A figure and its summary redrawn in place in the notebook, e.g. every few epochs."""
+
+    def __init__(self):
+        self._handles = None
+
+    def show(self, fig, summary):
+        """Draw ``fig`` and print ``summary`` the first time; replace both afterwards."""
+        from IPython.display import Pretty, display
+
+        if self._handles is None:
+            self._handles = (display(fig, display_id=True),
+                             display(Pretty(summary), display_id=True))
+        else:
+            self._handles[0].update(fig)
+            self._handles[1].update(Pretty(summary))
+        plt.close(fig)
