@@ -156,8 +156,34 @@ def nonfinite_finding(case, what):
     return Finding("other", "nonfinite", f"{what} contains nan or inf for ordinary inputs.")
 
 
+def returned_none():
+    """The finding for a function that returns nothing."""
+    return Finding("other", "none", "It returned None: is a `return` missing?")
+
+
+def describe_difference(what, got, want):
+    """How ``got`` differs from ``want``, in words and without the expected numbers."""
+    if got.ndim == 0:
+        direction = ("has the wrong sign" if got * want < 0
+                     else "is too large" if abs(got) > abs(want) else "is too small")
+        return f"{what} {direction}, by no factor the checks know: compare it with its formula."
+    scale = _fitted_scale(got, want)
+    if scale != 0 and close(got, scale * want, 1e-6):
+        size = f"{scale:.3g} times" if abs(scale) >= 1 else f"1/{1 / scale:.3g} times"
+        return (f"{what} is {size} what it should be, the same factor for every entry: look "
+                "for a wrong constant, a wrong division or a missing one.")
+    flipped_signs = int(((got * want) < 0).sum())
+    if flipped_signs:
+        return (f"{what} has the wrong sign in {flipped_signs} of {want.size} entries, and the "
+                "sizes are off too: compare each factor of your formula with the contract's.")
+    return (f"{what} has the right shape and signs, but its sizes are off by a different factor "
+            "in each entry: a factor of the formula is missing or wrong.")
+
+
 def judge_array(case, what, got, want, structures=(), factors=(), fallback=None, sign=SIGN):
     """Findings for one array result, or ``None`` when it is right."""
+    if got is None:
+        return [returned_none()]
     array = numbers(got)
     if array is None:
         return [Finding("wrong-shape", "type", f"{what} is a {type(got).__name__}, not an array "
@@ -171,5 +197,4 @@ def judge_array(case, what, got, want, structures=(), factors=(), fallback=None,
         return [shape_finding(what, array, want.shape, want)]
     if not _isfinite(array).all():
         return [nonfinite_finding(case, what)]
-    return [Finding("other", "fallback", fallback or f"{what} has the right shape but different "
-                    "values from the contract's formula.")]
+    return [Finding("other", "fallback", fallback or describe_difference(what, array, want))]

@@ -33,6 +33,7 @@ def _cases(draw):
         Case((draw(rng, (5, 3)).astype(np.float32),), note="float32", hidden=True, float32=True),
         Case((draw(rng, (3, 4)),), note="read-only arrays", hidden=True, read_only=True),
         Case((stress,), note="inputs up to 1e4 in size", hidden=True, stress=True),
+        Case((draw(rng, (7,)),), note="a 1-D array", hidden=True),
     ]
 
 
@@ -50,9 +51,13 @@ _SIGMOID_MISTAKES = [
 
 
 def _judge_sigmoid(case, value):
-    return judge_array(case, "the result", value, _sigmoid(_z(case)), _SIGMOID_MISTAKES,
-                       fallback="the result has the right shape but not the values of "
-                       "1 / (1 + exp(-z)): check each piece of that expression.")
+    found = judge_array(case, "The result", value, _sigmoid(_z(case)), _SIGMOID_MISTAKES)
+    if found and found[0].key == "fallback":
+        a = np.asarray(value, dtype=np.float64)
+        if (a < 0).any() or (a > 1).any():
+            found = [Finding("other", "fallback", "Some values lie outside [0, 1]; the "
+                             "sigmoid's never do. " + found[0].text)]
+    return found
 
 
 def _derivative_cases():
@@ -82,11 +87,9 @@ _DERIVATIVE_MISTAKES = [
 
 def _judge_derivative(case, value):
     a = _a(case)
-    return judge_array(case, "the result", value, a * (1.0 - a), _DERIVATIVE_MISTAKES,
+    return judge_array(case, "The result", value, a * (1.0 - a), _DERIVATIVE_MISTAKES,
                        sign=flipped("The sign is flipped: the sigmoid is increasing, so its "
-                                    "slope is never negative."),
-                       fallback="the result has the right shape but is not sigma'(z) written "
-                       "in terms of the activation a = sigma(z).")
+                                    "slope is never negative."))
 
 
 def _softmax_cases():
@@ -121,7 +124,7 @@ _SOFTMAX_MISTAKES = [
 
 
 def _judge_softmax(case, value):
-    found = judge_array(case, "the result", value, _softmax(_z(case)), _SOFTMAX_MISTAKES)
+    found = judge_array(case, "The result", value, _softmax(_z(case)), _SOFTMAX_MISTAKES)
     if found and found[0].key == "fallback":
         p = np.asarray(value, dtype=np.float64)
         sums_ok = np.abs(p.sum(axis=1) - 1.0).max() < 1e-4

@@ -55,6 +55,9 @@ _OUTPUT_MISTAKES = [
     Structure("one-minus-activation", "one-minus", "You used 1 - a_out as the derivative; it "
               "is only one of the two factors of sigma'(z) written with a_out.",
               lambda case: _gradient(case) * (1.0 - _args(case)[0])),
+    Structure("other", "only-a", "You multiplied by a_out alone; it is only one of the two "
+              "factors of sigma'(z) written with a_out.",
+              lambda case: _gradient(case) * _args(case)[0]),
     Structure("wrong-activation", "at-y", "You took the derivative at the targets y; it belongs "
               "at the output activation a_out.",
               lambda case: _gradient(case) * _slope(_args(case)[1])),
@@ -64,6 +67,9 @@ _OUTPUT_FACTORS = [
     Factor("other", "1/k", "It is {k} times too small, a factor 1/k with k = {k} outputs: you "
            "divided by the number of entries n*k; the mean is over the n examples.",
            lambda case: 1.0 / case.info["k"]),
+    Factor("other", "n/k", "It is off by a factor n/k = {n}/{k}: you divided by the number of "
+           "outputs k = {k} instead of the number of examples n = {n}.",
+           lambda case: case.info["n"] / case.info["k"]),
     Factor("other", "2", "It is twice too large: the 1/2 in L = 1/(2n) sum ||a - y||^2 cancels "
            "the 2 from differentiating the square.", lambda case: 2.0),
 ]
@@ -104,6 +110,8 @@ _HIDDEN_MISTAKES = [
     Structure("one-minus-activation", "one-minus", "You used 1 - a as the derivative; it is only "
               "one of the two factors of sigma'(z) written with a.",
               lambda case: _back(case) * (1.0 - _args(case)[2])),
+    Structure("other", "only-a", "You multiplied by a alone; it is only one of the two factors "
+              "of sigma'(z) written with a.", lambda case: _back(case) * _args(case)[2]),
 ]
 _HIDDEN_FACTORS = [
     SUM_NOT_MEAN,

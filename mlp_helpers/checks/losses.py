@@ -4,7 +4,14 @@ import numpy as np
 
 from mlp_helpers import deltas, losses
 from mlp_helpers.activations import _sigmoid, _softmax
-from mlp_helpers.checks._compare import Factor, Finding, Structure, flipped, judge_array
+from mlp_helpers.checks._compare import (
+    Factor,
+    Finding,
+    Structure,
+    flipped,
+    judge_array,
+    returned_none,
+)
 from mlp_helpers.checks._core import check, diagnoser
 from mlp_helpers.checks._engine import Case, Spec, run_checks
 from mlp_helpers.checks._fixtures import standard_cases
@@ -32,6 +39,8 @@ def _k(case):
 def _judge_pair(case, value, gradient_name, want, loss_factors, gradient_factors, loss_sign,
                 loss_mistakes=(), gradient_mistakes=()):
     """Findings for ``(loss, gradient)``: the loss first, since the gradient follows from it."""
+    if value is None:
+        return [returned_none()]
     if not isinstance(value, tuple | list) or len(value) != 2:
         return [Finding("wrong-shape", "pair", "It should return the pair (loss, "
                         f"{gradient_name}); it returned a {type(value).__name__}.")]
@@ -40,8 +49,7 @@ def _judge_pair(case, value, gradient_name, want, loss_factors, gradient_factors
         return [Finding("wrong-shape", "loss-array", "The loss has shape "
                         f"{np.shape(loss)}; it should be one number, the mean over examples.")]
     found = judge_array(case, "The loss", loss, np.float64(want[0]), loss_mistakes,
-                        loss_factors, fallback="The loss is a number, but not the contract's "
-                        "mean loss.", sign=loss_sign)
+                        loss_factors, sign=loss_sign)
     if found:
         return found
     if np.ndim(gradient) == 0:
@@ -85,6 +93,9 @@ _MSE_GRADIENT_FACTORS = [
             "differentiating the square.", lambda case: 2.0),
     Factor("other", "1/k", "dA is {k} times too small: you divided by the n*k entries; the "
             "mean is over the n examples.", lambda case: 1.0 / _k(case)),
+    Factor("other", "n/k", "dA is off by a factor n/k = {n}/{k}: you divided by the number of "
+           "outputs k = {k} instead of the number of examples n = {n}.",
+           lambda case: _n(case) / _k(case)),
 ]
 
 

@@ -115,6 +115,11 @@ def sigmoid_derivative_flipped(a):
     return a * (a - 1)
 
 
+@planted("sigmoid_derivative", "other", "forgets-return")
+def sigmoid_derivative_no_return(a):
+    slope = a * (1 - a)  # noqa: F841 (the student's mistake: nothing is returned)
+
+
 @planted("sigmoid_derivative", "mutates-input", "in-place")
 def sigmoid_derivative_in_place(a):
     a *= 1 - a

@@ -191,3 +191,14 @@ def dense_gradients_bias_axis(a_prev, delta):
 @planted("dense_gradients", "wrong-shape", "returns-dW-only")
 def dense_gradients_one(a_prev, delta):
     return a_prev.T @ delta
+
+
+@planted("output_delta_mse", "other", "divides-by-outputs")
+def output_delta_by_outputs(a_out, y):
+    n = a_out.shape[1]
+    return (a_out - y) / n * a_out * (1 - a_out)
+
+
+@planted("hidden_delta", "other", "forgets-one-minus-a")
+def hidden_delta_times_a(delta_next, W_next, a):
+    return np.dot(delta_next, W_next.T) * a
