@@ -53,7 +53,7 @@ XOR_LEARNER_RULES = {"output_delta": output_delta_loss_value}
 # The learner ran 10000 passes; the oscillation has period 2 from the first passes, so a few
 # dozen show it and keep the lecture fast. float32 halves the cost of the full batch.
 MNIST_LEARNER = Setting(layer_sizes=(784, 3, 3, 2), output="softmax", init="scaled_normal",
-                        bias=True, seed=1, lr=0.005, epochs=60, reduction="sum",
+                        bias=True, seed=1, lr=0.005, epochs=30, reduction="sum",
                         dtype=np.float32)
 MNIST_LEARNER_RULES = {"hidden_delta": hidden_delta_one_minus_activation}
 MNIST_SUBSET = 1000
@@ -122,6 +122,21 @@ def replay_mnist(setting=MNIST_LEARNER, **rules):
     return replay(setting, X, Y, **rules)
 
 
+def mnist_learner_variants(epochs=MNIST_LEARNER.epochs, lr_for_the_mean=2.0):
+    """Learner 001's run, then its two training bugs fixed one at a time, then both.
+
+    Returns a dict mapping a label to ``(setting, rules)`` for ``replay_mnist``.
+    """
+    summed = replace(MNIST_LEARNER, epochs=epochs)
+    mean = replace(summed, reduction="mean")
+    return {
+        "learner: sum, 1 - a": (summed, MNIST_LEARNER_RULES),
+        "derivative fixed, still summed": (summed, {}),
+        "mean, still 1 - a": (mean, MNIST_LEARNER_RULES),
+        f"both fixed, mean with lr {lr_for_the_mean}": (replace(mean, lr=lr_for_the_mean), {}),
+    }
+
+
 def measure_sum_versus_mean(setting, X, Y):
     """Train twice: summed loss with ``lr``, mean loss with ``lr * n``.
 
@@ -162,3 +177,24 @@ def measure_bias_gradient_shapes(net, X, Y, lr):
     difference = max(float(np.max(np.abs(a - b))) for a, b in
                      zip(net_with.parameters().values(), net_without.parameters().values()))
     return shape_with, shape_without, difference
+
+
+def measure_batch_size_effect(batch_sizes=(8, 64, MNIST_SUBSET), lr=0.5, tuned_at=8, epochs=5):
+    """A learning rate tuned at one batch size, reused at others, with the mean and the sum.
+
+    The summed run gets ``lr / tuned_at`` so that both take the same steps at ``tuned_at``.
+    Trains 784-32-16-2 on ``mnist_subset()``.
+
+    Returns
+    -------
+    runs : dict mapping ``(reduction, batch_size)`` to ``(History, test accuracy)``
+    """
+    X, Y, X_test, _, labels_test = mnist_subset()
+    runs = {}
+    for batch_size in batch_sizes:
+        for reduction, rate in (("mean", lr), ("sum", lr / tuned_at)):
+            net = MLP((784, 32, 16, 2), seed=0, dtype=np.float32)
+            history = train(net, X, Y, lr=rate, epochs=epochs, batch_size=batch_size,
+                            reduction=reduction)
+            runs[reduction, batch_size] = (history, net.accuracy(X_test, labels_test))
+    return runs
