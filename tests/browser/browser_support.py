@@ -168,13 +168,18 @@ class LabPage:
     def __init__(self, page, lab, flow):
         self.page, self.lab, self.flow = page, lab, flow
         self.shots = 0
+        for old in ARTIFACTS.glob(f"{flow}-*.png"):
+            old.unlink()
 
-    def screenshot(self, what):
-        """Keep what the person sees now as ``test-artifacts/<flow>-<n>-<what>.png``."""
+    def screenshot(self, what, of=None):
+        """Keep what the person sees now as ``test-artifacts/<flow>-<n>-<what>.png``.
+
+        ``of`` (a locator) narrows the picture to that element, e.g. one widget.
+        """
         self.shots += 1
         ARTIFACTS.mkdir(exist_ok=True)
         path = ARTIFACTS / f"{self.flow}-{self.shots:02d}-{what}.png"
-        self.page.screenshot(path=path)
+        (of or self.page).screenshot(path=path)
         return path
 
     def open(self, path=""):

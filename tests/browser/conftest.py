@@ -5,6 +5,8 @@ installs it from Debian) and are skipped with the reason otherwise, announced in
 end of the run.
 """
 
+import re
+
 import pytest
 from browser_support import CHROMIUM, LabPage, copy_course, start_lab
 
@@ -62,6 +64,6 @@ def lab_page(request, chromium, lab):
     """A fresh browser tab on the lab; screenshots are named after the test."""
     context = chromium.new_context(viewport={"width": 1280, "height": 860})
     context.set_default_timeout(30_000)
-    flow = request.node.name.removeprefix("test_")
+    flow = re.sub(r"[^\w.]+", "-", request.node.name.removeprefix("test_")).strip("-")
     yield LabPage(context.new_page(), lab, flow)
     context.close()
