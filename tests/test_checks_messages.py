@@ -135,8 +135,9 @@ def test_student_function_that_replaces_allclose_while_running_is_caught(monkeyp
 
 
 def test_notebook_cannot_replace_or_delete_a_check():
-    with pytest.raises(AttributeError, match="cannot be replaced"):
+    with pytest.raises(AttributeError, match="cannot be replaced") as refused:
         checks.check_sigmoid = lambda student_function, hidden=False: None
+    assert refused.value._render_traceback_() == [f"AttributeError: {refused.value}"]
     with pytest.raises(AttributeError, match="cannot be deleted"):
         del checks.check_softmax
     with pytest.raises(AttributeError, match="cannot be replaced"):

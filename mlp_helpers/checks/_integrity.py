@@ -49,19 +49,26 @@ def _locked(name):
     return name.startswith("check") or name in {"diagnose", "CheckFailed", "Diagnosis"}
 
 
+class ReplacingACheck(AttributeError):
+    """Raised when a notebook assigns to a check; shown as one line, like ``CheckFailed``."""
+
+    def _render_traceback_(self):
+        return [f"AttributeError: {self}"]
+
+
 class _ProtectedPackage(types.ModuleType):
     """A module whose checks cannot be reassigned or deleted once defined."""
 
     def __setattr__(self, name, value):
         if _locked(name) and name in self.__dict__:
-            raise AttributeError(
+            raise ReplacingACheck(
                 f"mlp_helpers.checks.{name} cannot be replaced: the grader uses it. "
                 "Remove the line that assigns to it.")
         super().__setattr__(name, value)
 
     def __delattr__(self, name):
         if _locked(name):
-            raise AttributeError(f"mlp_helpers.checks.{name} cannot be deleted: the grader "
+            raise ReplacingACheck(f"mlp_helpers.checks.{name} cannot be deleted: the grader "
                                  "uses it.")
         super().__delattr__(name)
 
