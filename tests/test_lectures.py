@@ -10,7 +10,11 @@ from nbclient import NotebookClient
 
 import mlp_helpers as mh
 from mlp_helpers import bugs, replays, widgets
-from mlp_helpers.plots_checks import gradient_error_by_step
+from mlp_helpers.plots_checks import (
+    confusion_matrix,
+    gradient_error_by_step,
+    plot_confusion_matrix,
+)
 from mlp_helpers.plots_xor import linear_separation_scores
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
@@ -139,3 +143,79 @@ def test_learning_rate_tuned_for_the_sum_at_batch_8_blows_up_at_batch_1000():
     assert summed_accuracy < 0.6
     assert mean.loss[-1] < mean.loss[0]
     assert mean_accuracy > 0.8
+
+
+# Lecture 3 ---------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def mnist_learner_runs():
+    return {label: replays.replay_mnist(setting, **rules)
+            for label, (setting, rules) in replays.mnist_learner_variants(epochs=20).items()}
+
+
+def test_mnist_learner_loss_oscillates_with_both_training_bugs(mnist_learner_runs):
+    learner = mnist_learner_runs["learner: sum, 1 - a"]
+    later = np.array(learner.history.loss[6:])
+    assert learner.rises() > 0.4
+    assert later.max() > 5 * later.min()
+    assert learner.history.accuracy[-1] < 0.6
+
+
+def test_mnist_learner_still_oscillates_with_only_the_derivative_fixed(mnist_learner_runs):
+    assert mnist_learner_runs["derivative fixed, still summed"].rises() > 0.4
+
+
+def test_mnist_learner_stops_oscillating_once_the_gradient_is_averaged(mnist_learner_runs):
+    assert mnist_learner_runs["mean, still 1 - a"].rises() == 0.0
+
+
+def test_mnist_learner_network_learns_with_both_bugs_fixed(mnist_learner_runs):
+    fixed = mnist_learner_runs["both fixed, mean with lr 2.0"]
+    assert fixed.rises() < 0.1
+    assert fixed.history.loss[-1] < 0.3 * fixed.history.loss[0]
+    assert fixed.history.accuracy[-1] > 0.9
+
+
+def test_one_minus_activation_fails_the_gradient_check_below_the_output_layer():
+    X, Y, _ = replays.mnist_training_set()
+    net = replace(replays.MNIST_LEARNER, dtype=np.float64).network()
+    report = mh.check_network_gradients(net, X[:20].astype(np.float64),
+                                        Y[:20].astype(np.float64), samples=4,
+                                        hidden_delta=bugs.hidden_delta_one_minus_activation)
+    assert set(report.failing) == {"W1", "b1", "W2", "b2"}
+
+
+@pytest.fixture(scope="module")
+def small_trained_mnist_net():
+    X, Y, X_test, _, labels_test = replays.mnist_subset()
+    net = mh.MLP((784, 32, 16, 2), seed=0, dtype=np.float32)
+    mh.train(net, X, Y, lr=0.5, epochs=2, batch_size=32)
+    return net, X_test, labels_test
+
+
+def test_aliased_output_delta_makes_the_accuracy_read_afterwards_zero(small_trained_mnist_net):
+    net, X_test, labels_test = small_trained_mnist_net
+    before, after, row_sum = replays.measure_aliasing(net, X_test, labels_test)
+    assert before > 0.9
+    assert after == 0.0
+    assert row_sum < 1e-6
+
+
+def test_bias_gradient_without_keepdims_has_the_wrong_shape_and_the_same_update(
+        small_trained_mnist_net):
+    net, X_test, _ = small_trained_mnist_net
+    Y = np.eye(2, dtype=np.float32)[net.predict(X_test[:50])]
+    shape_with, shape_without, difference = replays.measure_bias_gradient_shapes(
+        net, X_test[:50], Y, lr=0.5)
+    assert shape_with == (1, 32)
+    assert shape_without == (32,)
+    assert difference == 0.0
+
+
+def test_confusion_matrix_counts_each_true_and_predicted_pair():
+    labels = np.array([0, 0, 1, 1, 1])
+    predictions = np.array([0, 1, 1, 1, 0])
+    assert confusion_matrix(labels, predictions).tolist() == [[1, 1], [1, 2]]
+    _, summary = plot_confusion_matrix(labels, predictions)
+    assert "3 of 5 right (60.0%)" in summary
+    assert "1 3s read as 7" in summary
