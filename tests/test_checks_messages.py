@@ -47,6 +47,16 @@ def test_student_multiplying_by_the_loss_value_is_told_it_is_a_single_number():
     assert "dL/da" in found.message
 
 
+def test_when_two_mistakes_explain_the_numbers_the_student_is_told_both():
+    from student_bank import activations as bank_activations
+
+    message = message_of(checks.check_sigmoid_derivative,
+                         bank_activations.sigmoid_derivative_of_z)
+    assert "through the sigmoid again" in message
+    assert "Another explanation fits these numbers too. You wrote the derivative as a " \
+           "function of z" in message
+
+
 def test_missing_transpose_is_named_even_when_it_crashes_on_non_square_weights():
     message = message_of(checks.check_hidden_delta, bank_deltas.hidden_delta_no_transpose)
     assert "transpose" in message

@@ -138,7 +138,8 @@ def _verdict(spec, runs):
         if case.stress and outcome.overflowed:
             found = [Finding("unstable", "overflow", "numpy warned about an overflow for these "
                              "large but legal inputs. Rewrite the step so that exp never sees "
-                             "a large positive number.")]
+                             "a large positive number (np.where computes both of its branches "
+                             "for every entry, so it does not prevent this).")]
         else:
             found = spec.judge(case, outcome.value)
         if found:
@@ -154,6 +155,10 @@ def _verdict(spec, runs):
 def _error_verdict(spec, errors, failures):
     case, error = errors[0]
     shown = _guards.describe_error(error)
+    if case.stress and isinstance(error, ArithmeticError):
+        return Diagnosis("unstable", f"`{spec.name}` raised {shown} on {label(spec, case)}: "
+                         "these inputs are legal, so rewrite the step that overflows (or "
+                         "divides by zero) so every intermediate value stays finite.")
     named = [(c, f) for c, f in failures if f[0].key != "fallback"]
     if named:
         found = _combine(spec, named)
@@ -176,5 +181,5 @@ def _combine(spec, failures):
     text = primary.text
     alternatives = [f for f in kept[1:] if f.code != primary.code]
     if alternatives:
-        text += f" Another explanation fits these numbers too: {alternatives[0].text}"
+        text += f" Another explanation fits these numbers too. {alternatives[0].text}"
     return Diagnosis(primary.code, f"`{spec.name}`, on {label(spec, first_case)}: {text}")

@@ -75,6 +75,9 @@ _DERIVATIVE_MISTAKES = [
               "sigma'(sigma(z)), as if `a` were z. The argument is already the activation "
               "a = sigma(z), so write the derivative with a alone.",
               lambda case: _sigmoid(_a(case)) * (1.0 - _sigmoid(_a(case)))),
+    Structure("wrong-activation", "at-z", "You wrote the derivative as a function of z "
+              "(the slope of sigma at the point `a`); it must be written with the activation a "
+              "itself.", lambda case: _sigmoid(_a(case)) * (1.0 - _sigmoid(_a(case)))),
     Structure("derivative-twice", "squared", "You applied the derivative twice: the result is "
               "the square of sigma'(z).", lambda case: (_a(case) * (1.0 - _a(case))) ** 2),
     Structure("one-minus-activation", "one-minus", "You returned 1 - a, which is only one of the "

@@ -52,6 +52,9 @@ _OUTPUT_MISTAKES = [
     Structure("derivative-twice", "sigma-again", "You took sigma' of a_out as if a_out were z, "
               "sigma'(sigma(z)): a_out is already the activation.",
               lambda case: _gradient(case) * _slope(_sigmoid(_args(case)[0]))),
+    Structure("wrong-activation", "at-z", "You took the slope of sigma at the point a_out, as "
+              "if it were z; the slope belongs at this layer's z, and is written with a_out.",
+              lambda case: _gradient(case) * _slope(_sigmoid(_args(case)[0]))),
     Structure("one-minus-activation", "one-minus", "You used 1 - a_out as the derivative; it "
               "is only one of the two factors of sigma'(z) written with a_out.",
               lambda case: _gradient(case) * (1.0 - _args(case)[0])),
@@ -106,6 +109,9 @@ _HIDDEN_MISTAKES = [
               lambda case: _back(case) * _slope(_args(case)[2]) ** 2),
     Structure("derivative-twice", "sigma-again", "You took sigma' of `a` as if `a` were z, "
               "sigma'(sigma(z)): `a` is already this layer's activation.",
+              lambda case: _back(case) * _slope(_sigmoid(_args(case)[2]))),
+    Structure("wrong-activation", "at-z", "You took the slope of sigma at the point `a`, as if "
+              "it were z; the slope belongs at this layer's z, and is written with `a`.",
               lambda case: _back(case) * _slope(_sigmoid(_args(case)[2]))),
     Structure("one-minus-activation", "one-minus", "You used 1 - a as the derivative; it is only "
               "one of the two factors of sigma'(z) written with a.",

@@ -174,3 +174,17 @@ def softmax_columns(z):
 def softmax_no_keepdims(z):
     e = np.exp(z - z.max(axis=1, keepdims=True))
     return e / e.sum(axis=1)
+
+
+@planted("softmax", "unstable", "math-exp-overflows")
+def softmax_math_exp(z):
+    out = np.zeros(z.shape)
+    for i in range(z.shape[0]):
+        exps = [math.exp(value) for value in z[i]]
+        out[i] = np.array(exps) / sum(exps)
+    return out
+
+
+@planted("sigmoid", "unstable", "where-both-branches")
+def sigmoid_where(z):
+    return np.where(z >= 0, 1 / (1 + np.exp(-z)), np.exp(z) / (1 + np.exp(z)))
