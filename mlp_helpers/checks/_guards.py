@@ -44,9 +44,10 @@ class Outcome:
 
 @contextlib.contextmanager
 def _time_limit(seconds):
-    # signal-based timers work only in the main thread, which is where IPython and pytest run
-    # the checks; elsewhere the call runs without a limit rather than not at all.
-    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
+    # signal-based timers work only in the main thread (where IPython and pytest run the
+    # checks) and not on Windows; elsewhere the call runs without a limit rather than not at all.
+    if (not hasattr(signal, "setitimer") or seconds <= 0
+            or threading.current_thread() is not threading.main_thread()):
         yield
         return
 
