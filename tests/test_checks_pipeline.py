@@ -40,7 +40,8 @@ STUDENTS = {
 }
 TAMPERED_SIGMOID = "np.allclose = lambda *args, **kwargs: True\n\n"
 
-pytestmark = pytest.mark.skipif(not SOURCE.exists(), reason="source/01_xor is not written yet")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not SOURCE.exists(), reason="source/01_xor is not written yet")]
 
 
 def as_cell(part, entry_id):
