@@ -53,11 +53,18 @@ def test_visible_test_names_the_same_mistake_except_the_hidden_edge_cases(entry)
     # Only instability shows on the hidden fixtures alone (large inputs, zeros); a function that
     # writes into its argument without changing it is caught by the hidden read-only fixture.
     hidden_only = {"sigmoid-clips-into-its-argument"}
+    hidden_only |= {"sigmoid-assumes-two-axes"}
     found = checks.diagnose(entry.name, entry.function, hidden=False)
     if entry.expected == "unstable" or str(entry) in hidden_only:
         assert found is None, found
     else:
         assert code_of(found) == entry.expected, found
+    check = getattr(checks, f"check_{entry.name}")
+    if found is None:
+        assert check(entry.function) is None
+    else:
+        with pytest.raises(checks.CheckFailed, match=re.escape(found.message)):
+            check(entry.function)
 
 
 def test_bank_covers_every_graded_function_and_every_code():

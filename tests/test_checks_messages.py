@@ -1,5 +1,7 @@
 """What a student reads when a check fails, and checks that survive a hostile notebook."""
 
+import signal
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -153,6 +155,52 @@ def test_notebook_cannot_replace_or_delete_a_check():
     with pytest.raises(AttributeError, match="cannot be replaced"):
         checks.diagnose = lambda name, function, hidden=True: None
     assert checks.diagnose("sigmoid", naive_sigmoid).code == "unstable"
+
+
+def test_endless_loop_is_stopped_even_if_it_catches_exceptions(monkeypatch):
+    monkeypatch.setattr(_guards, "TIME_LIMIT", 0.2)
+
+    def softmax(z):
+        while True:
+            try:
+                z = z + 0
+            except Exception:
+                pass
+
+    assert "did not finish within 0.2 s" in message_of(checks.check_softmax, softmax)
+
+
+def test_checks_leave_the_notebooks_profiler_and_alarm_handler_as_they_were(monkeypatch):
+    monkeypatch.setattr(_guards, "TIME_LIMIT", 0.2)
+
+    def profiler(frame, event, arg):
+        return None
+
+    def handler(signum, frame):
+        return None
+
+    def sigmoid(z):
+        while True:
+            pass
+
+    previous = signal.signal(signal.SIGALRM, handler)
+    sys.setprofile(profiler)
+    try:
+        message_of(checks.check_sigmoid, sigmoid)
+        assert sys.getprofile() is profiler
+        assert signal.getsignal(signal.SIGALRM) is handler
+    finally:
+        sys.setprofile(None)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_student_told_which_input_broke_their_function():
+    from student_bank import activations as bank_activations
+
+    message = message_of(checks.check_sigmoid, bank_activations.sigmoid_rows_and_columns,
+                         hidden=True)
+    assert "raised IndexError: tuple index out of range" in message
+    assert "z of shape (7,) (a 1-D array)" in message
 
 
 def test_unknown_function_name_lists_the_known_ones():

@@ -69,6 +69,15 @@ def sigmoid_clip_out(z):
     return 1 / (1 + np.exp(-z))
 
 
+@planted("sigmoid", "other", "assumes-two-axes")
+def sigmoid_rows_and_columns(z):
+    out = np.zeros(z.shape)
+    for i in range(z.shape[0]):
+        for j in range(z.shape[1]):
+            out[i, j] = 1 / (1 + math.exp(-min(max(z[i, j], -500), 500)))
+    return out
+
+
 planted("sigmoid", "calls-reference", "import-alias")(lambda z: reference_sigmoid(z))
 planted("sigmoid", "calls-reference", "module-attribute")(lambda z: act.sigmoid(z) * 1.0)
 planted("sigmoid", "calls-reference", "private-kernel")(lambda z: act._sigmoid(np.asarray(z)))
