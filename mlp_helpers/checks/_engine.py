@@ -10,10 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from mlp_helpers.checks import _guards, _integrity
-from mlp_helpers.checks._compare import (
-    Finding,
-    close,
-)
+from mlp_helpers.checks._compare import Finding, close
 from mlp_helpers.checks._core import Diagnosis
 
 _array_equal = np.array_equal
@@ -24,7 +21,9 @@ class Case:
     """One fixture: the arguments, the numbers messages may quote (``info``) and its role.
 
     ``hidden`` fixtures run only in the hidden tests; on a ``stress`` fixture (large or
-    degenerate but legal inputs) nan, inf or an overflow warning means ``unstable``.
+    degenerate but legal inputs) nan, inf or an overflow warning means ``unstable``. A
+    ``read_only`` fixture passes arrays numpy refuses to write to; ``float32`` loosens the
+    tolerance to float32 round-off.
     """
 
     args: tuple
@@ -41,6 +40,9 @@ class Spec:
     """How to check one graded function: its fixtures, reference and ``judge(case, value)``.
 
     ``judge`` returns ``None`` for a right value, else a list of ``Finding`` (best first).
+    ``writable`` names the arguments that stay writable in read-only fixtures
+    (``numerical_gradient`` perturbs ``x`` in place); ``drift`` is the relative change of an
+    argument that still counts as unchanged (``x += h; x -= 2 * h; x += h`` leaves round-off).
     """
 
     name: str
