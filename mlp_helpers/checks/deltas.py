@@ -15,9 +15,11 @@ _CODES = {
     "hidden_delta": frozenset(f.__code__ for f in (reference.hidden_delta, _hidden)),
 }
 SUM_NOT_MEAN = Factor("sum-not-mean", "n", "It is {n} times too large, a factor n = {n}: the 1/n "
-                      "of the mean loss is missing.", lambda case: case.info["n"])
+                      "of the mean loss is missing. Revisit dL/da for the mean loss "
+                      "L = 1/(2n) sum_i ||a_i - y_i||^2.", lambda case: case.info["n"])
 MEAN_TWICE = Factor("mean-twice", "1/n", "It is {n} times too small, a factor 1/n with n = {n}: "
-                    "you divided by n twice.", lambda case: 1.0 / case.info["n"])
+                    "you divided by n twice. The 1/n of the mean enters once, in dL/da.",
+                    lambda case: 1.0 / case.info["n"])
 
 
 def _args(case):
@@ -46,7 +48,8 @@ _OUTPUT_MISTAKES = [
               "loss's gradient dL/da, one entry per example and output.",
               lambda case: _slope(_args(case)[0]), free_scale=True),
     Structure("derivative-missing", "no-slope", "The activation's derivative sigma'(z) is "
-              "missing: you returned dL/da alone.", _gradient),
+              "missing: you returned dL/da alone. Revisit the chain rule: delta_out = dL/dz, "
+              "and a_out depends on z through the sigmoid.", _gradient),
     Structure("derivative-twice", "slope-twice", "The derivative sigma'(z) appears twice.",
               lambda case: _gradient(case) * _slope(_args(case)[0]) ** 2),
     Structure("derivative-twice", "sigma-again", "You took sigma' of a_out as if a_out were z, "
