@@ -13,6 +13,8 @@ from mlp_helpers import checks
 from mlp_helpers.checks import _guards
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "diagnoses.md"
+GRADED = ["sigmoid", "sigmoid_derivative", "output_delta_mse", "hidden_delta", "dense_gradients",
+          "mse_loss", "numerical_gradient", "relative_error", "softmax", "cross_entropy_loss"]
 
 
 def good_sigmoid(z):
@@ -201,6 +203,18 @@ def test_student_told_which_input_broke_their_function():
                          hidden=True)
     assert "raised IndexError: tuple index out of range" in message
     assert "z of shape (7,) (a 1-D array)" in message
+
+
+STRANGE_RESULTS = [None, "abc", 3, (1, 2), {"W": 1}, [1, [2, 3]], np.array([1j]), object(),
+                   (None, None), ("loss", [1, [2]]), (np.zeros(3), np.ones((2, 2, 2)))]
+
+
+@pytest.mark.parametrize("name", GRADED)
+def test_strange_return_values_are_diagnosed_without_crashing_the_grader(name):
+    for result in STRANGE_RESULTS:
+        found = checks.diagnose(name, lambda *args, result=result: result)
+        assert found.code in checks.CODES, (result, found)
+        assert found.message.startswith(f"`{name}`"), found
 
 
 def test_unknown_function_name_lists_the_known_ones():

@@ -65,12 +65,27 @@ def tolerance(case):
 
 
 def numbers(value):
-    """``value`` as a float64 array, or ``None`` when it is not numeric."""
+    """``value`` as a float64 array, or ``None`` when it is not real numbers."""
     try:
-        array = np.asarray(value, dtype=_float64)
-    except (TypeError, ValueError):
+        array = np.asarray(value)
+    except (TypeError, ValueError):  # ragged nested lists, say
         return None
-    return array
+    # Complex numbers, strings and objects are refused rather than cast (with a warning).
+    return array.astype(_float64) if array.dtype.kind in "biuf" else None
+
+
+def shape_of(value):
+    """``np.shape(value)``, or ``None`` for what numpy cannot make an array of (ragged lists)."""
+    try:
+        return np.shape(value)
+    except ValueError:
+        return None
+
+
+def described(value):
+    """``"shape (5,)"`` or, for what has no shape, ``"a list"``: for the messages."""
+    shape = shape_of(value)
+    return f"shape {shape}" if shape is not None else f"a {type(value).__name__} of ragged parts"
 
 
 def close(got, want, tol):
@@ -184,10 +199,14 @@ def judge_array(case, what, got, want, structures=(), factors=(), fallback=None,
     """Findings for one array result, or ``None`` when it is right."""
     if got is None:
         return [returned_none()]
+    if isinstance(got, tuple) and want.ndim > 0:
+        return [Finding("wrong-shape", "tuple", f"It returned a tuple of {len(got)} items; it "
+                        "should return one array.")]
     array = numbers(got)
     if array is None:
-        return [Finding("wrong-shape", "type", f"{what} is a {type(got).__name__}, not an array "
-                        "of numbers. Check what your function returns.")]
+        kind = getattr(getattr(got, "dtype", None), "name", type(got).__name__)
+        return [Finding("wrong-shape", "type", f"{what} is made of {kind}, not real numbers. "
+                        "Check what your function returns.")]
     if close(array, want, tolerance(case)):
         return None
     found = explain(case, array, want, structures, factors, sign)

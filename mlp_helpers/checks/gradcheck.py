@@ -3,7 +3,7 @@
 import numpy as np
 
 from mlp_helpers import gradcheck as reference
-from mlp_helpers.checks._compare import Factor, Finding, Structure, judge_array
+from mlp_helpers.checks._compare import Factor, Finding, Structure, described, judge_array, shape_of
 from mlp_helpers.checks._core import check, diagnoser
 from mlp_helpers.checks._engine import Case, Spec, run_checks
 
@@ -129,8 +129,8 @@ _ERROR_MISTAKES = [
 
 
 def _judge_error(case, value):
-    if np.ndim(value) != 0:
-        return [Finding("wrong-shape", "array", f"It returned an array of shape {np.shape(value)}; "
+    if shape_of(value) != ():
+        return [Finding("wrong-shape", "array", f"It returned {described(value)}; "
                         "the relative error is one number, the largest over the entries.")]
     x, y = (arg.astype(np.float64) for arg in case.args)
     return judge_array(case, "The relative error", value, np.float64(_relative_error(x, y)),

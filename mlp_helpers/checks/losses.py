@@ -8,9 +8,11 @@ from mlp_helpers.checks._compare import (
     Factor,
     Finding,
     Structure,
+    described,
     flipped,
     judge_array,
     returned_none,
+    shape_of,
 )
 from mlp_helpers.checks._core import check, diagnoser
 from mlp_helpers.checks._engine import Case, Spec, run_checks
@@ -45,14 +47,14 @@ def _judge_pair(case, value, gradient_name, want, loss_factors, gradient_factors
         return [Finding("wrong-shape", "pair", "It should return the pair (loss, "
                         f"{gradient_name}); it returned a {type(value).__name__}.")]
     loss, gradient = value
-    if np.ndim(loss) != 0:
-        return [Finding("wrong-shape", "loss-array", "The loss has shape "
-                        f"{np.shape(loss)}; it should be one number, the mean over examples.")]
+    if shape_of(loss) != ():
+        return [Finding("wrong-shape", "loss-array", f"The loss has {described(loss)}; it "
+                        "should be one number, the mean over examples.")]
     found = judge_array(case, "The loss", loss, np.float64(want[0]), loss_mistakes,
                         loss_factors, sign=loss_sign)
     if found:
         return found
-    if np.ndim(gradient) == 0:
+    if shape_of(gradient) == ():
         return [Finding("loss-not-gradient", "scalar", f"{gradient_name} is a single number. "
                         "It should be the loss's gradient, one entry per example and output.")]
     constant = Structure("loss-not-gradient", "constant", f"Every entry of {gradient_name} is "
