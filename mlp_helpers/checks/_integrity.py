@@ -2,7 +2,9 @@
 
 A notebook can assign to ``numpy.allclose`` or to ``mlp_helpers.checks.check_sigmoid``. The
 checks never use numpy's checking functions themselves (they compare with plain arithmetic), but
-a replaced one means the student's own tests lied to them, so the checks say so. The package
+a replaced one means the student's own tests lied to them, so the checks say so; a replaced
+``numpy.exp`` (or another function the reference computes with) would change the expected
+values, so it is refused the same way. The package
 ``mlp_helpers.checks`` refuses to have its checks replaced.
 """
 
@@ -22,6 +24,10 @@ _WATCHED = {
     "numpy.testing.assert_almost_equal": (numpy.testing, "assert_almost_equal"),
     "numpy.testing.assert_equal": (numpy.testing, "assert_equal"),
 }
+# The numpy functions the reference (and so the expected values) is computed with.
+_WATCHED.update({f"numpy.{attr}": (np, attr) for attr in (
+    "exp", "log", "abs", "sum", "max", "maximum", "where", "clip", "mean", "matmul", "dot",
+    "tanh", "asarray", "isfinite")})
 _ORIGINALS = {name: getattr(owner, attr) for name, (owner, attr) in _WATCHED.items()}
 
 
