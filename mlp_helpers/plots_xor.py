@@ -54,6 +54,7 @@ def plot_xor_snapshots(snapshots):
         outputs = net.forward(X)[0]
         parts.append(f"epoch {epoch}: {np.sum((outputs > 0.5) == (Y > 0.5))} of 4 right, "
                      f"loss {net.loss(X, Y):.3g}")
+    fig.tight_layout()
     return fig, "Decision boundary as it forms (" + "; ".join(parts) + ")."
 
 

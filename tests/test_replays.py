@@ -1,0 +1,18 @@
+"""The replayed bugs are the very mistakes the graders name (one list, two independent views)."""
+
+import pytest
+
+from mlp_helpers.bugs import BUGS, dense_gradients_without_keepdims
+from mlp_helpers.checks import diagnose
+
+GRADED = {"output_delta": "output_delta_mse", "hidden_delta": "hidden_delta"}
+
+
+@pytest.mark.parametrize("code", sorted(BUGS))
+def test_each_bug_in_the_pick_a_bug_list_is_diagnosed_with_its_own_code(code):
+    bug = BUGS[code]
+    assert diagnose(GRADED[bug.rule], bug.function).code == code
+
+
+def test_db_without_keepdims_is_diagnosed_as_bias_not_summed():
+    assert diagnose("dense_gradients", dense_gradients_without_keepdims).code == "bias-not-summed"
