@@ -1,7 +1,9 @@
 """The replayed bugs are the very mistakes the graders name (one list, two independent views)."""
 
+import numpy as np
 import pytest
 
+from mlp_helpers import replays, widgets
 from mlp_helpers.bugs import BUGS, dense_gradients_without_keepdims
 from mlp_helpers.checks import diagnose
 
@@ -16,3 +18,10 @@ def test_each_bug_in_the_pick_a_bug_list_is_diagnosed_with_its_own_code(code):
 
 def test_db_without_keepdims_is_diagnosed_as_bias_not_summed():
     assert diagnose("dense_gradients", dense_gradients_without_keepdims).code == "bias-not-summed"
+
+
+def test_a_replay_run_twice_tells_the_same_story():
+    first, second = (replays.replay_xor(widgets.XOR_DEMO) for _ in range(2))
+    assert first.history.loss == second.history.loss
+    for W_first, W_second in zip(first.after.weights, second.after.weights):
+        assert np.array_equal(W_first, W_second)

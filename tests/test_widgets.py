@@ -45,6 +45,12 @@ def test_picking_the_sign_bug_replays_a_run_that_climbs_the_loss():
     assert "outputs 1.00, 1.00, 1.00, 1.00" in picker.summary
 
 
+def test_picking_derivative_missing_still_solves_xor():
+    picker = widgets.bug_picker()
+    picker.controls["bug"].value = "derivative-missing"
+    assert "With the bug: Decision boundary: 4 of 4 XOR points" in picker.summary
+
+
 def test_mnist_playground_reports_test_accuracy_for_each_batch_size():
     playground = widgets.mnist_playground()
     assert "Test accuracy on 1000 held-out digits" in playground.summary
