@@ -11,9 +11,14 @@ from mlp_helpers._validation import as_array
 
 
 def _sigmoid(z):
-    # exp only ever sees -|z|, so it cannot overflow.
-    exp_minus_abs = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + exp_minus_abs), exp_minus_abs / (1.0 + exp_minus_abs))
+    # exp only ever sees -|z|, so it cannot overflow: e = exp(-|z|) lies in (0, 1].
+    e = np.exp(-np.abs(z))
+    # sigma(z) is 1 / (1 + e) for z >= 0 and e / (1 + e) for z < 0. The division happens in
+    # place: at mini-batch sizes a fresh array costs more time than the arithmetic.
+    a = np.where(z >= 0, 1.0, e)
+    e += 1.0
+    a /= e
+    return a
 
 
 def _softmax(z):
