@@ -108,6 +108,11 @@ def sigmoid_derivative_expanded(a):
     return a - a**2
 
 
+@correct("sigmoid_derivative", "ufuncs")
+def sigmoid_derivative_ufuncs(a):
+    return np.multiply(a, np.subtract(1.0, a))
+
+
 @planted("sigmoid_derivative", "derivative-twice", "sigma-of-a")
 def sigmoid_derivative_of_z(a):
     s = 1 / (1 + np.exp(-a))

@@ -202,3 +202,8 @@ def output_delta_by_outputs(a_out, y):
 @planted("hidden_delta", "other", "forgets-one-minus-a")
 def hidden_delta_times_a(delta_next, W_next, a):
     return np.dot(delta_next, W_next.T) * a
+
+
+@correct("dense_gradients", "einsum")
+def dense_gradients_einsum(a_prev, delta):
+    return np.einsum("ni,nj->ij", a_prev, delta), np.sum(delta, axis=0)[None, :]

@@ -145,3 +145,9 @@ def relative_error_elementwise(x, y):
 @planted("relative_error", "other", "max-denominator")
 def relative_error_max_denominator(x, y):
     return np.max(np.abs(x - y) / np.maximum(1e-8, np.maximum(np.abs(x), np.abs(y))))
+
+
+@correct("relative_error", "fmax-builtin-abs")
+def relative_error_fmax(x, y):
+    ratio = np.divide(abs(x - y), np.fmax(abs(x) + abs(y), 1e-8))
+    return float(ratio.max())
