@@ -130,7 +130,8 @@ _ERROR_MISTAKES = [
 
 def _judge_error(case, value):
     if shape_of(value) != ():
-        return [Finding("wrong-shape", "array", f"It returned {described(value)}; "
+        shown = "a ragged list" if shape_of(value) is None else f"an array of {described(value)}"
+        return [Finding("wrong-shape", "array", f"It returned {shown}; "
                         "the relative error is one number, the largest over the entries.")]
     x, y = (arg.astype(np.float64) for arg in case.args)
     return judge_array(case, "The relative error", value, np.float64(_relative_error(x, y)),
