@@ -26,6 +26,10 @@ CORRECT = "none: the contract's rules"
 XOR_DEMO = Setting(layer_sizes=(2, 3, 1), output="sigmoid", init="xavier", bias=True, seed=0,
                    lr=3.0, epochs=1000)
 MNIST_EPOCHS = 3
+# Round values on a log scale: a continuous slider would show 3.16 where a person means 3.
+XOR_LEARNING_RATES = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0)
+MNIST_LEARNING_RATES = (0.001, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0)
+LABELS = {"description_width": "initial"}
 
 
 def _png(fig):
@@ -33,6 +37,22 @@ def _png(fig):
     fig.savefig(buffer, format="png", dpi=80, bbox_inches="tight")
     plt.close(fig)
     return buffer.getvalue()
+
+
+def _choice(description, options, value):
+    return widgets.SelectionSlider(options=options, value=value, description=description,
+                                   continuous_update=False, style=LABELS)
+
+
+def _slider(description, value, low, high):
+    # Retrain when the handle is released, not at every pixel of a drag.
+    return widgets.IntSlider(value=value, min=low, max=high, description=description,
+                             continuous_update=False, style=LABELS)
+
+
+def _menu(description, options, value):
+    return widgets.Dropdown(options=options, value=value, description=description,
+                            style=LABELS)
 
 
 class Playground:
@@ -92,11 +112,10 @@ def xor_playground():
                                                 f"batch {batch_size}")
 
     return Playground({
-        "lr": widgets.FloatLogSlider(value=XOR_DEMO.lr, base=10, min=-2, max=1.5, step=0.25,
-                                     description="learning rate"),
-        "hidden": widgets.IntSlider(value=3, min=1, max=8, description="hidden units"),
-        "init": widgets.Dropdown(options=INIT_SCHEMES, value="xavier", description="init"),
-        "batch_size": widgets.Dropdown(options=[1, 2, 4], value=4, description="batch size"),
+        "lr": _choice("learning rate", XOR_LEARNING_RATES, XOR_DEMO.lr),
+        "hidden": _slider("hidden units", 3, 1, 8),
+        "init": _menu("init", INIT_SCHEMES, "xavier"),
+        "batch_size": _menu("batch size", (1, 2, 4), 4),
     }, run)
 
 
@@ -119,8 +138,7 @@ def bug_picker(setting=XOR_DEMO):
         fig.tight_layout()
         return fig, f"Replay with {what}. {loss_summary} With the bug: {boundary_summary}"
 
-    return Playground({"bug": widgets.Dropdown(options=[CORRECT, *BUGS], value=CORRECT,
-                                               description="bug")}, run)
+    return Playground({"bug": _menu("bug", (CORRECT, *BUGS), CORRECT)}, run)
 
 
 def mnist_playground():
@@ -139,12 +157,10 @@ def mnist_playground():
                      f"digits: {accuracy:.1%}.")
 
     return Playground({
-        "lr": widgets.FloatLogSlider(value=0.5, base=10, min=-3, max=1, step=0.25,
-                                     description="learning rate"),
-        "hidden": widgets.IntSlider(value=32, min=2, max=128, description="hidden units"),
-        "init": widgets.Dropdown(options=INIT_SCHEMES, value="xavier", description="init"),
-        "batch_size": widgets.Dropdown(options=[8, 32, 128, MNIST_SUBSET], value=32,
-                                       description="batch size"),
+        "lr": _choice("learning rate", MNIST_LEARNING_RATES, 0.5),
+        "hidden": _slider("hidden units", 32, 2, 128),
+        "init": _menu("init", INIT_SCHEMES, "xavier"),
+        "batch_size": _menu("batch size", (8, 32, 128, MNIST_SUBSET), 32),
     }, run)
 
 
