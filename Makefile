@@ -26,3 +26,16 @@ test: $(READY)
 
 lint: $(READY)
 	$(BIN)/ruff check .
+
+# The student notebooks in release/ are generated from source/ (solutions and hidden tests
+# removed); a test fails when the committed release/ differs from what this makes.
+ASSIGNMENTS := 01_xor 02_mse_gradient 03_mnist
+.PHONY: release check
+release: $(READY)
+	for id in $(ASSIGNMENTS); do PATH='$(CURDIR)/$(BIN)':"$$PATH" $(BIN)/nbgrader generate_assignment $$id --force || exit 1; done
+
+# Grade one notebook with the hidden tests, as the instructor would:
+#   make check NB=release/02_mse_gradient/02_mse_gradient.ipynb
+check: $(READY)
+	$(BIN)/python -m mlp_helpers.grading $(NB)
+

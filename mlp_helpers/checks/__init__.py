@@ -11,6 +11,16 @@ from mlp_helpers.checks._core import CODES, CheckFailed, Diagnosis, check, diagn
 from mlp_helpers.checks.activations import check_sigmoid, check_sigmoid_derivative, check_softmax
 from mlp_helpers.checks.deltas import check_hidden_delta, check_output_delta_mse
 from mlp_helpers.checks.dense import check_dense_gradients
+from mlp_helpers.checks.freeform import (
+    check_matching_learning_rate,
+    check_train_xor,
+    check_xor_loss_and_gradients,
+)
+from mlp_helpers.checks.freeform_mnist import (
+    check_backward_two_hidden,
+    check_learner_bugs,
+    check_train_two_hidden,
+)
 from mlp_helpers.checks.gradcheck import check_numerical_gradient, check_relative_error
 from mlp_helpers.checks.losses import check_cross_entropy_loss, check_mse_loss
 
@@ -19,9 +29,12 @@ __all__ = [
     "CheckFailed",
     "Diagnosis",
     "check",
+    "check_backward_two_hidden",
     "check_cross_entropy_loss",
     "check_dense_gradients",
     "check_hidden_delta",
+    "check_learner_bugs",
+    "check_matching_learning_rate",
     "check_mse_loss",
     "check_numerical_gradient",
     "check_output_delta_mse",
@@ -29,6 +42,9 @@ __all__ = [
     "check_sigmoid",
     "check_sigmoid_derivative",
     "check_softmax",
+    "check_train_two_hidden",
+    "check_train_xor",
+    "check_xor_loss_and_gradients",
     "diagnose",
 ]
 

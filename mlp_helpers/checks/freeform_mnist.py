@@ -1,0 +1,157 @@
+"""Checks of the free-form parts of 03_mnist.
+
+The two-hidden-layer backward pass, the named bugs of the learner's run, and the mini-batch
+training loop on real MNIST digits.
+"""
+
+import numpy as np
+
+from mlp_helpers import network
+from mlp_helpers.activations import _softmax
+from mlp_helpers.checks._core import CODES, CheckFailed, Diagnosis, diagnoser
+from mlp_helpers.checks._running import run, same
+from mlp_helpers.checks.freeform import (
+    _REFERENCE_CODES,
+    _absent,
+    _failed_call,
+    _gradient_fixture,
+    _judge_gradients,
+    _params_and_losses,
+    network_from,
+)
+from mlp_helpers.data import load_mnist_3v7
+from mlp_helpers.losses import cross_entropy_loss
+
+ACCURACY_TARGET = 0.97
+# The swapped-in reference backward pass runs MLP.backward itself: only training is watched.
+_TRAINING_CODES = frozenset(f.__code__ for f in (network.train, network.MLP._forward))
+
+
+def _raise(found):
+    if found is not None:
+        raise CheckFailed(found)
+
+
+def reference_backward_two_hidden(activations, Y, params):
+    """The reference ``backward_two_hidden``: ``MLP.backward`` of a network holding ``params``."""
+    return network_from(params, "softmax").backward(activations, Y)
+
+
+@diagnoser("backward_two_hidden")
+def diagnose_backward_two_hidden(student, hidden=True):
+    """Compare every gradient with the reference network's, and name the layer and mistake."""
+    fixtures = [((6, 4, 3, 2), 5, 0)] + ([((5, 3, 4, 2), 1, 1), ((8, 5, 2, 3), 9, 2)]
+                                         if hidden else [])
+    for sizes, n, seed in fixtures:
+        found = _absent("backward_two_hidden", student)
+        if found:
+            return found
+        net, X, Y = _gradient_fixture(sizes, n, "softmax", seed)
+        _, activations = net.forward(X)
+        params = net.copy().parameters()
+        outcome = run(student, ([a.copy() for a in activations], Y.copy(), params),
+                      reference_codes=_REFERENCE_CODES)
+        found = _failed_call("backward_two_hidden", outcome, outcome.seconds)
+        if found:
+            return found
+        if any(not same(value, params[key], rtol=0) for key, value in net.parameters().items()):
+            return Diagnosis("mutates-input", "`backward_two_hidden` changed the parameters it "
+                             "was given: it must only compute the gradients.")
+        found = _judge_gradients("backward_two_hidden", net, X, Y, outcome.value)
+        if found:
+            return found
+    return None
+
+
+def check_backward_two_hidden(backward_two_hidden, hidden=False):
+    """Raise ``CheckFailed`` unless every gradient matches the reference network's."""
+    _raise(diagnose_backward_two_hidden(backward_two_hidden, hidden))
+
+
+def check_learner_bugs(learner_bugs, hidden=False, expected=None):
+    """Check the set of diagnosis codes naming the learner's bugs.
+
+    The visible test checks the form (known codes); the hidden test passes ``expected``, so
+    the answer lives only in the instructor's notebook.
+    """
+    if learner_bugs is None:
+        _raise(Diagnosis("other", "`learner_bugs` is not defined: run the cell where you set "
+                         "it."))
+    answer = {learner_bugs} if isinstance(learner_bugs, str) else learner_bugs
+    if not isinstance(answer, set | frozenset | list | tuple) or not answer:
+        _raise(Diagnosis("other", "`learner_bugs` must be a set of diagnosis codes, such as "
+                         "{\"sign\"}; it is empty or not a set."))
+    unknown = sorted(str(code) for code in answer if code not in CODES)
+    if unknown:
+        _raise(Diagnosis("other", f"{unknown} {'is' if len(unknown) == 1 else 'are'} not "
+                         "diagnosis codes; pick from checks.CODES."))
+    if expected is not None and set(answer) != set(expected):
+        right = len(set(answer) & set(expected))
+        _raise(Diagnosis("other", f"{right} of your {len(set(answer))} codes name a bug of the "
+                         f"learner's run, which has {len(set(expected))}. Replay the run with "
+                         "one bug fixed at a time and compare the loss curves."))
+
+
+def _batch_sizes_seen():
+    sizes = []
+
+    def backward(activations, Y, params):
+        sizes.append(len(Y))
+        return reference_backward_two_hidden(activations, Y, params)
+    return sizes, backward
+
+
+@diagnoser("train_two_hidden")
+def diagnose_train_two_hidden(student, hidden=True):
+    """Train with the student's loop (reference backward pass) on MNIST and judge the run.
+
+    The visible test trains on 2000 images for 2 epochs; the hidden test trains on the whole
+    training set for 1 epoch and expects ``ACCURACY_TARGET`` on the test set.
+    """
+    found = _absent("train_two_hidden", student)
+    if found:
+        return found
+    data = load_mnist_3v7()
+    count = len(data.train) if hidden else 2000
+    X, Y = data.train.X[:count], data.train.Y[:count]
+    sizes, backward = _batch_sizes_seen()
+    epochs = 1 if hidden else 2
+    outcome = run(student, (X, Y), {"epochs": epochs}, swap={
+        "backward_two_hidden": backward, "softmax": _softmax,
+        "cross_entropy_loss": cross_entropy_loss}, reference_codes=_TRAINING_CODES)
+    found = _failed_call("train_two_hidden", outcome, outcome.seconds)
+    if found:
+        return found
+    if not sizes:
+        return Diagnosis("other", "`train_two_hidden` never called `backward_two_hidden`: use "
+                         "it to compute the gradients of each mini-batch.")
+    if max(sizes) == count:
+        return Diagnosis("other", "`train_two_hidden` computes each gradient on the whole "
+                         "training set: that is full-batch gradient descent. Take a step per "
+                         "mini-batch of `batch_size` shuffled examples.")
+    value = outcome.value
+    params = value[0] if isinstance(value, tuple) and value and isinstance(value[0], dict) else {}
+    units = [np.shape(params.get(f"W{l}"))[-1:] or (0,) for l in (1, 2)]
+    found = _params_and_losses("train_two_hidden", value, {
+        "W1": (784, *units[0]), "b1": (1, *units[0]), "W2": (*units[0], *units[1]),
+        "b2": (1, *units[1]), "W3": (*units[1], 2), "b3": (1, 2)})
+    if found:
+        return found
+    net = network_from(params, "softmax")
+    accuracy = net.accuracy(data.test.X, data.test.labels)
+    target = ACCURACY_TARGET if hidden else 0.9
+    if accuracy < target:
+        return Diagnosis("other", f"`train_two_hidden`: trained for {epochs} epoch(s) on "
+                         f"{count} images, the network reaches {accuracy:.1%} test accuracy; "
+                         f"the goal is {target:.0%}. Check the learning rate and how the "
+                         "mini-batches are drawn.")
+    return None
+
+
+def check_train_two_hidden(train_two_hidden, hidden=False):
+    """Raise ``CheckFailed`` unless the loop trains the network well (see the diagnoser)."""
+    _raise(diagnose_train_two_hidden(train_two_hidden, hidden))
+
+
+__all__ = ["check_backward_two_hidden", "check_learner_bugs", "check_train_two_hidden",
+           "reference_backward_two_hidden"]

@@ -1,0 +1,46 @@
+# nbgrader configuration of the course. The course root is the folder holding this file, so a
+# copy of it (with source/) in any other folder is a complete course: the tests do exactly that.
+# `source/` holds the instructor notebooks (solutions and hidden tests); `release/` is generated
+# from it with `make release`; `submitted/`, `autograded/`, `feedback/`, the gradebook and the
+# exchange are created by nbgrader and are not committed.
+import os
+
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+
+from mlp_helpers.grading import HideTestTracebacks
+
+c = get_config()  # noqa: F821 (defined by nbgrader when it loads this file)
+root = os.path.dirname(os.path.abspath(__file__))
+
+c.CourseDirectory.root = root
+c.CourseDirectory.course_id = "backprop-from-scratch"
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(root, "gradebook.db")
+
+# The course's own exchange (release_assignment / fetch / submit on one machine). nbgrader wants
+# it to exist already, and formgrader warns when it is missing, so it is created here.
+c.Exchange.root = os.path.join(root, ".exchange")
+os.makedirs(c.Exchange.root, exist_ok=True)
+
+# The kernels that grade inherit this environment. Their matrix products are small, and BLAS
+# threads then only contend with each other and with other work on the machine: one thread per
+# kernel grades about ten times faster on a busy machine.
+for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(variable, "1")
+
+# Grading one notebook takes a few seconds (training runs shrink under NBGRADER_EXECUTION);
+# a cell that runs longer than this is stopped and costs only that cell.
+c.Execute.timeout = 60
+
+# A test cell the student deleted is put back and run, with a comment saying so: deleting a
+# test neither earns nor silently loses its points. (An edited test cell is always restored.)
+c.OverwriteCells.add_missing_cells = True
+
+# Feedback never shows hidden tests: their lines are removed from the test cells, and a failed
+# test cell shows the error's one-line message instead of a traceback that would quote them.
+c.GenerateFeedback.preprocessors = [
+    GetGrades,
+    ClearHiddenTests,
+    HideTestTracebacks,
+    CSSHTMLHeaderPreprocessor,
+]

@@ -1,0 +1,133 @@
+"""The three assignments as authored: metadata, points, release, and nbgrader's validator."""
+
+import re
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.validator import Validator
+from traitlets.config import Config
+
+from mlp_helpers import grading
+
+REPO = Path(__file__).resolve().parents[1]
+ASSIGNMENTS = grading.ASSIGNMENTS
+# The contract's graded functions, per assignment, then the assignment's own graded parts.
+GRADED = {
+    "01_xor": ["sigmoid", "sigmoid_derivative", "output_delta_mse", "hidden_delta",
+               "dense_gradients", "train_xor"],
+    "02_mse_gradient": ["mse_loss", "numerical_gradient", "relative_error",
+                        "xor_loss_and_gradients", "matching_learning_rate"],
+    "03_mnist": ["softmax", "cross_entropy_loss", "backward_two_hidden", "learner_bugs",
+                 "train_two_hidden"],
+}
+WRITTEN = {"01_xor": ["explain_loss_not_gradient"], "02_mse_gradient": ["explain_lr_over_n"],
+           "03_mnist": []}
+
+
+def notebook(folder, assignment):
+    return nbformat.read(REPO / folder / assignment / f"{assignment}.ipynb", as_version=4)
+
+
+def grading_of(cell):
+    return cell.metadata.get("nbgrader", {})
+
+
+@pytest.mark.parametrize("folder", ["source", "release"])
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_notebooks_are_stored_without_outputs(folder, assignment):
+    for cell in notebook(folder, assignment).cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == []
+            assert cell.execution_count is None
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_first_code_cell_is_the_read_only_setup_with_the_checks(assignment):
+    first = next(cell for cell in notebook("source", assignment).cells if cell.cell_type == "code")
+    assert grading_of(first) == {"grade_id": "setup", "schema_version": 3, "solution": False,
+                                 "grade": False, "locked": True}
+    assert "import numpy as np" in first.source
+    assert "from mlp_helpers import checks" in first.source
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_each_graded_part_has_its_solution_cell_and_a_test_cell_with_points(assignment):
+    cells = {grading_of(cell).get("grade_id"): cell
+             for cell in notebook("source", assignment).cells}
+    for name in GRADED[assignment]:
+        assert grading_of(cells[name])["solution"] is True
+        assert grading_of(cells[name])["grade"] is False
+        test = cells[f"test_{name}"]
+        assert grading_of(test)["locked"] is True
+        assert grading_of(test)["points"] > 0
+        visible, hidden = test.source.split("### BEGIN HIDDEN TESTS\n")
+        assert visible == f'checks.check_{name}(globals().get("{name}"))\n'
+        assert hidden.startswith(f'checks.check_{name}(globals().get("{name}"), hidden=True')
+        assert hidden.endswith("### END HIDDEN TESTS")
+    for name in WRITTEN[assignment]:
+        assert cells[name].cell_type == "markdown"
+        assert grading_of(cells[name])["solution"] is True
+        assert grading_of(cells[name])["grade"] is True
+        assert grading_of(cells[name])["points"] > 0
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_points_table_in_the_introduction_matches_the_cells(assignment):
+    cells = notebook("source", assignment).cells
+    rows = re.findall(r"^\| \d\. .*\| (\d+) \|$", cells[0].source, re.M)
+    points = grading.max_scores(REPO / "source" / assignment / f"{assignment}.ipynb")
+    assert [float(row) for row in rows] == list(points.values())
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_release_holds_no_solution_hidden_test_or_model_answer(assignment):
+    source = {grading_of(cell).get("grade_id"): cell
+              for cell in notebook("source", assignment).cells}
+    text = (REPO / "release" / assignment / f"{assignment}.ipynb").read_text()
+    for banned in ("BEGIN SOLUTION", "HIDDEN TESTS", "hidden=True", "expected="):
+        assert banned not in text
+    for name in WRITTEN[assignment]:
+        assert source[name].source.splitlines()[0] not in text
+    for name in GRADED[assignment]:
+        body = grading.solutions(REPO / "source" / assignment / f"{assignment}.ipynb")[name]
+        assert body.strip().splitlines()[-1] not in text
+
+
+@pytest.mark.slow
+def test_committed_release_is_exactly_what_make_release_generates(tmp_path):
+    course = grading.make_course(tmp_path)
+    with ThreadPoolExecutor(len(ASSIGNMENTS)) as pool:
+        results = list(pool.map(lambda a: grading.pipeline(course, a, ["generate_assignment"]),
+                                ASSIGNMENTS))
+    assert all(result["generate_assignment"]["success"] for result in results), results
+    generated = sorted(path.relative_to(course) for path in (course / "release").rglob("*")
+                       if path.is_file())
+    committed = sorted(path.relative_to(REPO) for path in (REPO / "release").rglob("*")
+                       if path.is_file())
+    assert generated == committed
+    for path in generated:
+        assert (course / path).read_bytes() == (REPO / path).read_bytes(), (
+            f"{path} differs from what `make release` generates: run `make release`.")
+
+
+def validator(invert):
+    config = Config()
+    config.Validator.invert = invert
+    config.Execute.timeout = 60
+    return Validator(config=config)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_nbgrader_validate_passes_on_the_source_and_fails_on_the_release(tmp_path, assignment):
+    # The validator executes the notebooks where they lie: work on copies.
+    for folder in ("source", "release"):
+        shutil.copytree(REPO / folder / assignment, tmp_path / folder)
+    passed = validator(invert=False).validate(str(tmp_path / "source" / f"{assignment}.ipynb"))
+    assert not passed.get("failed"), passed
+    assert not passed.get("changed"), passed
+    inverted = validator(invert=True).validate(str(tmp_path / "release" / f"{assignment}.ipynb"))
+    assert inverted == {}, inverted  # no test cell passes when nothing is implemented

@@ -1,0 +1,388 @@
+"""A class of simulated students through the real nbgrader pipeline, for every assignment.
+
+Each assignment is graded in its own temporary course, in one ``autograde`` run for the whole
+class (the three courses run side by side), then ``generate_feedback``. The students: the full
+solution, the untouched release, one planted bug per graded part, a correct solution written
+differently, and bad submissions (a cell that raises, an infinite loop, a deleted or edited test
+cell, wrong shapes, nan, warnings on stderr, calling the reference, replacing numpy.allclose).
+"""
+
+import csv
+import html
+import os
+import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from mlp_helpers import grading
+
+pytestmark = pytest.mark.slow
+REPO = Path(__file__).resolve().parents[1]
+ASSIGNMENTS = grading.ASSIGNMENTS
+
+
+def source(assignment):
+    return REPO / "source" / assignment / f"{assignment}.ipynb"
+
+
+def release(assignment):
+    return REPO / "release" / assignment / f"{assignment}.ipynb"
+
+
+SOLUTIONS = {assignment: grading.solutions(source(assignment)) for assignment in ASSIGNMENTS}
+POINTS = {assignment: grading.max_scores(source(assignment)) for assignment in ASSIGNMENTS}
+
+
+def edit(assignment, part, old, new):
+    """The solution of ``part`` with ``old`` replaced by ``new`` (which must be there)."""
+    code = SOLUTIONS[assignment][part]
+    assert old in code, (part, old)
+    return {part: code.replace(old, new)}
+
+
+# assignment -> student -> the answers that differ from the full solution
+PLANTED = {
+    "01_xor": {
+        "sigmoid": edit("01_xor", "sigmoid", "1 / (1 + exp_minus_abs), exp_minus_abs /",
+                        "exp_minus_abs / (1 + exp_minus_abs), 1 /"),
+        "sigmoid_derivative": edit("01_xor", "sigmoid_derivative", "a * (1 - a)", "1 - a"),
+        "output_delta_mse": edit("01_xor", "output_delta_mse", "(a_out - y) / n",
+                                 "np.sum((a_out - y) ** 2) / (2 * n)"),
+        "hidden_delta": edit("01_xor", "hidden_delta", "* a * (1 - a)", "* (1 - a)"),
+        "dense_gradients": edit("01_xor", "dense_gradients", "delta.sum(", "delta.mean("),
+        "train_xor": edit("01_xor", "train_xor", "- lr * grads", "+ lr * grads"),
+    },
+    "02_mse_gradient": {
+        "mse_loss": edit("02_mse_gradient", "mse_loss", "(a - y) / n", "(a - y)"),
+        "numerical_gradient": edit("02_mse_gradient", "numerical_gradient", "/ (2 * h)", "/ h"),
+        "relative_error": edit("02_mse_gradient", "relative_error", "np.abs(x) + np.abs(y)",
+                               "np.abs(x)"),
+        "xor_loss_and_gradients": edit("02_mse_gradient", "xor_loss_and_gradients",
+                                       "* a1 * (1 - a1)", "* (1 - a1)"),
+        "matching_learning_rate": edit("02_mse_gradient", "matching_learning_rate",
+                                       "lr_mean / n", "lr_mean * n"),
+    },
+    "03_mnist": {
+        "softmax": edit("03_mnist", "softmax", "shifted.sum(axis=1", "shifted.sum(axis=0"),
+        "cross_entropy_loss": edit("03_mnist", "cross_entropy_loss", "(p - y) / n", "(p - y)"),
+        "backward_two_hidden": edit("03_mnist", "backward_two_hidden", "* a1 * (1 - a1)",
+                                    "* (1 - a1)"),
+        "learner_bugs": edit("03_mnist", "learner_bugs", '"one-minus-activation", ', ""),
+        "train_two_hidden": edit("03_mnist", "train_two_hidden", "for start in range(0, len(X), "
+                                 "batch_size):\n            batch = order[start:start + "
+                                 "batch_size]", "for batch in [order]:"),
+    },
+}
+# What the feedback must say about each planted bug (words of the check's message).
+PLANTED_WORDS = {
+    ("01_xor", "sigmoid"): "sign", ("01_xor", "sigmoid_derivative"): "1 - a",
+    ("01_xor", "output_delta_mse"): "loss", ("01_xor", "hidden_delta"): "1 - a",
+    ("01_xor", "dense_gradients"): "averaged", ("01_xor", "train_xor"): "the loss went up",
+    ("02_mse_gradient", "mse_loss"): "too large", ("02_mse_gradient", "numerical_gradient"): "h",
+    ("02_mse_gradient", "relative_error"): "relative_error",
+    ("02_mse_gradient", "xor_loss_and_gradients"): "layer 1",
+    ("02_mse_gradient", "matching_learning_rate"): "wrong way",
+    ("03_mnist", "softmax"): "softmax", ("03_mnist", "cross_entropy_loss"): "too large",
+    ("03_mnist", "backward_two_hidden"): "layer 1", ("03_mnist", "learner_bugs"): "1 of your 1",
+    ("03_mnist", "train_two_hidden"): "full-batch",
+}
+
+ALTERNATIVES = {
+    "01_xor": {
+        "sigmoid": "def sigmoid(z):\n    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z)))\n",
+        "sigmoid_derivative": "def sigmoid_derivative(a):\n    return a - a ** 2\n",
+        "output_delta_mse": "def output_delta_mse(a_out, y):\n"
+                            "    error = np.subtract(a_out, y) / len(a_out)\n"
+                            "    return error * a_out * (1.0 - a_out)\n",
+        "hidden_delta": "def hidden_delta(delta_next, W_next, a):\n"
+                        "    back = np.einsum('nj,ij->ni', delta_next, W_next)\n"
+                        "    return back * (a - a * a)\n",
+        "dense_gradients": "def dense_gradients(a_prev, delta):\n"
+                           "    return np.einsum('ni,nj->ij', a_prev, delta), "
+                           "np.sum(delta, axis=0)[None, :]\n",
+        "train_xor": "def train_xor(X, Y, hidden_units=5, lr=3.0, epochs=1500, seed=0):\n"
+                     "    rng = np.random.default_rng(seed)\n"
+                     "    W1 = rng.uniform(-1, 1, (2, hidden_units))\n"
+                     "    b1 = np.zeros((1, hidden_units))\n"
+                     "    W2 = rng.uniform(-1, 1, (hidden_units, 1)); b2 = np.zeros((1, 1))\n"
+                     "    losses, epoch = [], 0\n"
+                     "    while epoch < epochs:\n"
+                     "        h = sigmoid(X @ W1 + b1); out = sigmoid(h @ W2 + b2)\n"
+                     "        losses.append(0.5 * np.mean(np.sum((out - Y) ** 2, axis=1)))\n"
+                     "        d2 = output_delta_mse(out, Y); d1 = hidden_delta(d2, W2, h)\n"
+                     "        gW2, gb2 = dense_gradients(h, d2)\n"
+                     "        gW1, gb1 = dense_gradients(X, d1)\n"
+                     "        W1 -= lr * gW1; b1 -= lr * gb1; W2 -= lr * gW2; b2 -= lr * gb2\n"
+                     "        epoch += 1\n"
+                     "    return {'W1': W1, 'b1': b1, 'W2': W2, 'b2': b2}, losses\n",
+    },
+    "02_mse_gradient": {
+        "mse_loss": "def mse_loss(a, y):\n    diff = np.subtract(a, y)\n"
+                    "    return 0.5 * float(np.mean(np.sum(diff * diff, axis=1))), diff / len(a)\n",
+        "numerical_gradient": "def numerical_gradient(f, x, h=1e-5):\n"
+                              "    flat, grad = x.reshape(-1), np.zeros(x.size)\n"
+                              "    for i in range(x.size):\n"
+                              "        keep = flat[i]\n"
+                              "        try:\n"
+                              "            flat[i] = keep + h; up = f(x)\n"
+                              "            flat[i] = keep - h; down = f(x)\n"
+                              "        finally:\n"
+                              "            flat[i] = keep\n"
+                              "        grad[i] = (up - down) / (2 * h)\n"
+                              "    return grad.reshape(x.shape)\n",
+        "relative_error": "def relative_error(x, y):\n"
+                          "    ratio = np.divide(abs(x - y), np.fmax(abs(x) + abs(y), 1e-8))\n"
+                          "    return float(ratio.max())\n",
+        "matching_learning_rate": "def matching_learning_rate(lr_mean, n):\n"
+                                  "    return lr_mean * (1.0 / n)\n",
+    },
+    "03_mnist": {
+        "softmax": "def softmax(z):\n    shifted = z - np.max(z, axis=1)[:, None]\n"
+                   "    return np.exp(shifted - np.log(np.exp(shifted).sum(axis=1))[:, None])\n",
+        "cross_entropy_loss": "def cross_entropy_loss(p, y):\n"
+                              "    picked = np.sum(p * y, axis=1)\n"
+                              "    tiny = np.finfo(float).tiny\n"
+                              "    loss = -np.mean(np.log(np.maximum(picked, tiny)))\n"
+                              "    return float(loss), (p - y) / p.shape[0]\n",
+        "backward_two_hidden": "def backward_two_hidden(activations, Y, params):\n"
+                               "    delta = (activations[-1] - Y) / len(Y)\n"
+                               "    grads = {}\n"
+                               "    for l in (3, 2, 1):\n"
+                               "        a_prev = activations[l - 1]\n"
+                               "        grads[f'W{l}'] = a_prev.T @ delta\n"
+                               "        grads[f'b{l}'] = delta.sum(axis=0, keepdims=True)\n"
+                               "        if l > 1:\n"
+                               "            slope = a_prev * (1 - a_prev)\n"
+                               "            delta = delta @ params[f'W{l}'].T * slope\n"
+                               "    return grads\n",
+    },
+}
+
+TAMPER = "np.allclose = lambda *args, **kwargs: True\n\n"
+# assignment -> student -> (answers, or a function of the notebook), lost parts, feedback words
+BAD = {
+    "01_xor": {
+        "raises_at_import": ({"sigmoid": "import tensorflow_is_not_here\n\n"
+                              + SOLUTIONS["01_xor"]["sigmoid"]}, ["test_sigmoid"],
+                             "`sigmoid` is not defined"),
+        "infinite_loop": ({"hidden_delta": SOLUTIONS["01_xor"]["hidden_delta"]
+                           + "\n\nwhile True:\n    pass\n"}, [], "CellTimeoutError"),
+        "deleted_test_cell": ("test_hidden_delta", [], "was missing from the submission"),
+        "edited_test_cell": ({**PLANTED["01_xor"]["sigmoid"], "test_sigmoid": "pass\n"},
+                             ["test_sigmoid"], "sign"),
+        "replaces_allclose": ({"sigmoid": TAMPER + SOLUTIONS["01_xor"]["sigmoid"]},
+                              "all", "numpy.allclose was replaced"),
+    },
+    "02_mse_gradient": {
+        "wrong_shapes": (edit("02_mse_gradient", "mse_loss", "(a - y) / n", "(a - y).ravel() / n"),
+                         ["test_mse_loss"], "shape"),
+        "writes_to_stderr": ({"numerical_gradient": "import sys\nimport warnings\n\n"
+                              "print('starting', file=sys.stderr)\n"
+                              "warnings.warn('my loop is slow')\n\n"
+                              + SOLUTIONS["02_mse_gradient"]["numerical_gradient"].replace(
+                                  "    return grad", "    print('done', file=sys.stderr)\n"
+                                  "    return grad")}, [], None),
+        "calls_reference": ({"relative_error": "def relative_error(x, y):\n"
+                             "    return mh.relative_error(x, y)\n"}, ["test_relative_error"],
+                            "calls the reference"),
+    },
+    "03_mnist": {
+        "nan_results": (edit("03_mnist", "cross_entropy_loss", "np.log(np.maximum(p, 1e-300))",
+                             "np.log(p)"), ["test_cross_entropy_loss"], "nan"),
+    },
+}
+
+
+def notebook_for(assignment, answers):
+    """The release notebook with ``answers``; a str names a test cell the student deleted."""
+    if isinstance(answers, str):
+        notebook = grading.fill_in(release(assignment), SOLUTIONS[assignment])
+        notebook.cells = [cell for cell in notebook.cells
+                          if cell.metadata.get("nbgrader", {}).get("grade_id") != answers]
+        return notebook
+    return grading.fill_in(release(assignment), {**SOLUTIONS[assignment], **answers})
+
+
+def class_of(assignment):
+    students = {"full": notebook_for(assignment, {}),
+                "untouched": nbformat.read(release(assignment), as_version=4),
+                "written_differently": notebook_for(assignment, ALTERNATIVES[assignment])}
+    for part, answers in PLANTED[assignment].items():
+        students[f"bug_in_{part}"] = notebook_for(assignment, answers)
+    for student, (answers, _, _) in BAD[assignment].items():
+        students[student] = notebook_for(assignment, answers)
+    return students
+
+
+@dataclass
+class Graded:
+    course: Path
+    steps: dict
+    scores: dict
+
+    def feedback(self, assignment, student):
+        return html.unescape(grading.feedback_html(self.course, assignment, student))
+
+
+@pytest.fixture(scope="session")
+def graded(tmp_path_factory):
+    folders = {assignment: tmp_path_factory.mktemp(assignment) for assignment in ASSIGNMENTS}
+
+    def grade(assignment):
+        course = grading.make_course(folders[assignment], [assignment], timeout=15)
+        for student, notebook in class_of(assignment).items():
+            grading.submit(course, assignment, student, notebook)
+        return course, grading.pipeline(course, assignment)
+
+    with ThreadPoolExecutor(len(ASSIGNMENTS)) as pool:
+        done = dict(zip(ASSIGNMENTS, pool.map(grade, ASSIGNMENTS)))
+    return {assignment: Graded(course, steps, grading.scores(course, assignment))
+            for assignment, (course, steps) in done.items()}
+
+
+def expected(assignment, lost=(), answered=True):
+    """Every point of the assignment except the ``lost`` cells' ("all": every automatic one).
+
+    Written answers await the instructor (``None``), or score 0 when left as the stub.
+    """
+    scores = {}
+    for cell, points in POINTS[assignment].items():
+        if cell.startswith("test_"):
+            scores[cell] = 0.0 if lost == "all" or cell in lost else points
+        else:
+            scores[cell] = None if answered else 0.0
+    return scores
+
+
+def check_message(graded, assignment, student, cell, words):
+    line = grading.messages(graded[assignment].course, assignment, student)[cell]
+    assert line.startswith("CheckFailed: "), line
+    assert words in line, line
+    page = graded[assignment].feedback(assignment, student)
+    assert line.split(": ", 1)[1][:60] in page
+    return line
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_every_nbgrader_step_succeeds_for_the_whole_class(graded, assignment):
+    steps = graded[assignment].steps
+    assert all(step["success"] for step in steps.values()), steps
+    assert set(graded[assignment].scores) == set(class_of(assignment))
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_full_solution_earns_every_automatic_point(graded, assignment):
+    assert graded[assignment].scores["full"] == expected(assignment)
+    assert grading.messages(graded[assignment].course, assignment, "full") == {}
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_untouched_release_earns_nothing_and_is_told_to_write_the_code(graded, assignment):
+    assert graded[assignment].scores["untouched"] == expected(assignment, "all", answered=False)
+    lines = grading.messages(graded[assignment].course, assignment, "untouched")
+    assert any("NotImplementedError" in line for line in lines.values())
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_correct_solution_written_differently_earns_every_point(graded, assignment):
+    assert graded[assignment].scores["written_differently"] == expected(assignment)
+
+
+@pytest.mark.parametrize(("assignment", "part"), list(PLANTED_WORDS))
+def test_planted_bug_costs_only_its_part_and_the_feedback_names_it(graded, assignment, part):
+    student = f"bug_in_{part}"
+    assert graded[assignment].scores[student] == expected(assignment, [f"test_{part}"])
+    check_message(graded, assignment, student, f"test_{part}", PLANTED_WORDS[assignment, part])
+
+
+@pytest.mark.parametrize(("assignment", "student"),
+                         [(assignment, student) for assignment, students in BAD.items()
+                          for student in students])
+def test_bad_submission_gets_a_clear_message_and_loses_only_its_points(graded, assignment,
+                                                                       student):
+    _, lost, words = BAD[assignment][student]
+    assert graded[assignment].scores[student] == expected(assignment, lost)
+    if words:
+        assert words in graded[assignment].feedback(assignment, student)
+
+
+def test_feedback_never_shows_hidden_tests_or_the_answer_key(graded):
+    for assignment in ASSIGNMENTS:
+        cells = nbformat.read(source(assignment), as_version=4).cells
+        hidden = [block for cell in cells for block in re.findall(
+            r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", cell.source, re.S)]
+        hidden_lines = {line.strip() for block in hidden for line in block.splitlines()}
+        assert hidden_lines
+        for student in graded[assignment].scores:
+            page = graded[assignment].feedback(assignment, student)
+            assert "HIDDEN TESTS" not in page, student
+            assert "hidden=True" not in page, student
+            assert not [line for line in hidden_lines if line and line in page], student
+
+
+def test_failed_check_shows_its_message_not_a_traceback(graded):
+    page = graded["01_xor"].feedback("01_xor", "bug_in_hidden_delta")
+    assert "CheckFailed: `hidden_delta`" in page
+    assert "most recent call last" not in page
+    assert "Cell In[" not in page
+
+
+def guide_block():
+    """The guide's tested bash block, split where the students submit."""
+    text = (REPO / "docs" / "instructor-guide.md").read_text()
+    block = text.split("## The whole cycle, command by command")[1]
+    block = block.split("```bash\n", 1)[1].split("```", 1)[0]
+    before, after = block.split("# ... the students fetch, work and submit", 1)
+    return before, after.split("\n", 1)[1]
+
+
+def run_bash(commands, cwd, env):
+    done = subprocess.run(["bash", "-euo", "pipefail", "-c", commands], cwd=cwd, env=env,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+
+
+def test_instructor_guide_cycle_runs_as_written(tmp_path):
+    course = grading.make_course(tmp_path / "course", ["01_xor"])
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+           "JUPYTER_DATA_DIR": str(tmp_path / "jupyter-data")}
+    env.pop("PYTHONWARNINGS", None)
+    before, after = guide_block()
+    run_bash(before, course, env)
+    # A student submits the full solution, as the Assignments tab of JupyterLab does.
+    (tmp_path / "student" / "01_xor").mkdir(parents=True)
+    nbformat.write(notebook_for("01_xor", {}), tmp_path / "student" / "01_xor" / "01_xor.ipynb")
+    run_bash(f"nbgrader submit 01_xor --course backprop-from-scratch "
+             f"--Exchange.root={course / '.exchange'}", tmp_path / "student", env)
+    run_bash(after, course, env)
+
+    with open(course / "grades.csv", newline="") as file:
+        rows = list(csv.DictReader(file))
+    automatic = sum(points for cell, points in POINTS["01_xor"].items() if cell.startswith("test"))
+    assert [(row["assignment"], float(row["score"])) for row in rows] == [("01_xor", automatic)]
+    assert list((course / ".exchange" / "backprop-from-scratch" / "feedback").glob("*.html"))
+
+
+def test_self_learner_command_prints_points_and_the_message_of_each_failed_check(tmp_path):
+    mine = tmp_path / "02_mse_gradient.ipynb"
+    nbformat.write(notebook_for("02_mse_gradient", PLANTED["02_mse_gradient"]["mse_loss"]), mine)
+    done = subprocess.run([sys.executable, "-m", "mlp_helpers.grading", str(mine)],
+                          capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = done.stdout.splitlines()
+    automatic = sum(points for cell, points in POINTS["02_mse_gradient"].items()
+                    if cell.startswith("test"))
+    assert lines[0] == (f"02_mse_gradient: {automatic - 2:g} / {automatic:g} points graded "
+                        "automatically")
+    assert "  test_mse_loss                    0 / 2" in lines
+    assert "  test_relative_error              1 / 1" in lines
+    assert "  explain_lr_over_n                graded by hand" in lines
+    failed = lines[lines.index("  test_mse_loss                    0 / 2") + 1]
+    assert failed.strip().startswith("CheckFailed: `mse_loss`")
+    assert "too large" in failed
