@@ -39,3 +39,11 @@ release: $(READY)
 check: $(READY)
 	$(BIN)/python -m mlp_helpers.grading $(NB)
 
+
+# Speed of the reference against PyTorch, of grading and of the whole course (benchmarks/README.md).
+# PyTorch is optional: `.venv/bin/pip install -e '.[bench]'`; without it only numpy is timed.
+.PHONY: bench
+bench: $(READY)
+	$(BIN)/python -m benchmarks.training
+	$(BIN)/python -m benchmarks.grading
+	$(BIN)/python -m benchmarks.course
