@@ -192,9 +192,8 @@ def test_mnist_learner_network_learns_with_both_bugs_fixed(mnist_learner_runs):
 
 def test_one_minus_activation_fails_the_gradient_check_below_the_output_layer():
     X, Y, _ = replays.mnist_training_set()
-    net = replace(replays.MNIST_LEARNER, dtype=np.float64).network()
-    report = mh.check_network_gradients(net, X[:20].astype(np.float64),
-                                        Y[:20].astype(np.float64), samples=4,
+    net = replays.MNIST_LEARNER.network()
+    report = mh.check_network_gradients(net, X[:20], Y[:20], samples=4,
                                         hidden_delta=bugs.hidden_delta_one_minus_activation)
     assert set(report.failing) == {"W1", "b1", "W2", "b2"}
 
