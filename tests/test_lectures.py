@@ -3,6 +3,7 @@
 from dataclasses import replace
 from pathlib import Path
 
+import matplotlib.pyplot as plt
 import nbformat
 import numpy as np
 import pytest
@@ -229,6 +230,7 @@ def test_confusion_matrix_counts_each_true_and_predicted_pair():
     labels = np.array([0, 0, 1, 1, 1])
     predictions = np.array([0, 1, 1, 1, 0])
     assert confusion_matrix(labels, predictions).tolist() == [[1, 1], [1, 2]]
-    _, summary = plot_confusion_matrix(labels, predictions)
+    fig, summary = plot_confusion_matrix(labels, predictions)
+    plt.close(fig)
     assert "3 of 5 right (60.0%)" in summary
     assert "1 3s read as 7" in summary
