@@ -16,9 +16,11 @@ $(READY): pyproject.toml
 env: $(READY)
 
 # jupyter/ holds the course's JupyterLab settings: START_HERE.md opens first, no news pop-up.
+# The venv's bin/ goes first on PATH because formgrader runs `alembic` to create the gradebook.
 # LAB_ARGS passes extra options (the browser tests add --no-browser, a port and a token).
 lab: $(READY)
-	JUPYTER_CONFIG_PATH='$(CURDIR)/jupyter' $(BIN)/jupyter lab --notebook-dir=. $(LAB_ARGS)
+	PATH='$(abspath $(BIN))':"$$PATH" JUPYTER_CONFIG_PATH='$(CURDIR)/jupyter' \
+	    $(BIN)/jupyter lab --notebook-dir=. $(LAB_ARGS)
 
 test: $(READY)
 	$(BIN)/python -m pytest

@@ -19,6 +19,7 @@ from pathlib import Path
 CHROMIUM = Path("/usr/lib/chromium/chromium")
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
+LANDING_PAGE = "START_HERE.md"  # what `make lab` opens first (jupyter/jupyter_lab_config.json)
 
 # Whatever a working copy holds besides the course itself: builds, caches, grading state.
 NOT_COURSE = shutil.ignore_patterns(
@@ -55,6 +56,13 @@ class Lab:
         )
         with urllib.request.urlopen(request, timeout=5) as answer:
             return json.loads(answer.read() or b"null")
+
+    def reset(self):
+        """Shut every kernel down and forget the open tabs, so the next visitor starts afresh."""
+        for kernel in self.api("/api/kernels"):
+            self.api(f"/api/kernels/{kernel['id']}", method="DELETE")
+        for workspace in self.api("/lab/api/workspaces")["workspaces"]["ids"]:
+            self.api(f"/lab/api/workspaces/{workspace}", method="DELETE")
 
     def link(self, path=""):
         """The address a person opens, logged in by the token."""
@@ -183,9 +191,13 @@ class LabPage:
         return path
 
     def open(self, path=""):
-        """Open ``path`` (a file in the course) the way a link to it would."""
+        """Open ``path`` (a file in the course; by default the landing page) as a link would.
+
+        Returns once its tab is the current one, so that nothing opens over what comes next.
+        """
         self.page.goto(self.lab.link(f"lab/tree/{path}" if path else ""))
-        self.page.locator("#jp-main-dock-panel").wait_for()
+        current = self.page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current")
+        current.filter(has_text=Path(path or LANDING_PAGE).name).wait_for()
 
     def notebook(self):
         """The notebook in the current tab, once its kernel is idle."""

@@ -67,3 +67,4 @@ def lab_page(request, chromium, lab):
     flow = re.sub(r"[^\w.]+", "-", request.node.name.removeprefix("test_")).strip("-")
     yield LabPage(context.new_page(), lab, flow)
     context.close()
+    lab.reset()

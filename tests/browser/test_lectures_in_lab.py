@@ -50,19 +50,22 @@ def summary_after_moving(lab_page, playground, label, key):
 # Each lecture, and the slider of its playground a reader moves: (label, text after one step up).
 LECTURES = {
     "notebooks/01_xor.ipynb": ("hidden units", "2-4-1"),
+    "notebooks/02_mse_gradient.ipynb": None,
+    "notebooks/03_mnist_two_hidden.ipynb": ("hidden units", "784-33-16-2"),
 }
 
 
 @pytest.mark.parametrize("lecture", LECTURES)
-def test_lecture_runs_in_lab_with_summarised_figures_and_a_playground_that_answers(
-    lab_page, lecture
-):
+def test_lecture_runs_in_lab_with_every_figure_summarised(lab_page, lecture):
     notebook = run_lecture(lab_page, lecture)
 
     assert notebook.locator(ERROR_OUTPUT).all_text_contents() == []
     assert notebook.evaluate(FIGURE_COUNT) >= 3
     assert notebook.evaluate(FIGURES_WITHOUT_SUMMARY) == 0
+    lab_page.screenshot("after-run-all")
 
+    if LECTURES[lecture] is None:
+        return
     label, after_one_step = LECTURES[lecture]
     playground = notebook.locator(".widget-vbox", has=lab_page.page.locator(".widget-slider"))
     playground = playground.first

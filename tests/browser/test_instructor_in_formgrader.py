@@ -1,0 +1,58 @@
+"""An instructor opens formgrader from JupyterLab, grades with the command line, sees the scores."""
+
+import pytest
+
+from mlp_helpers import grading
+
+pytestmark = pytest.mark.browser
+
+ASSIGNMENT_ROWS = "#main-table tr"
+PLANTED_BUG = '''def hidden_delta(delta_next, W_next, a):
+    return (delta_next @ W_next.T) * (1 - a)
+'''
+
+
+def open_formgrader(lab_page):
+    """Nbgrader ▸ Formgrader from the menu bar; returns formgrader's frame."""
+    lab_page.open()
+    lab_page.menu("Nbgrader", "Formgrader")
+    return lab_page.page.frame_locator("#formgrader iframe")
+
+
+def rows(formgrader):
+    """The first column of every row of formgrader's table, once it has loaded."""
+    table = formgrader.locator(ASSIGNMENT_ROWS)
+    table.filter(has_text="01_xor").wait_for(timeout=60_000)
+    return {row.locator("td").first.inner_text().strip(): row for row in table.all()}
+
+
+def test_formgrader_lists_the_assignments_and_then_the_graded_submission_and_score(
+    lab_page, course
+):
+    formgrader = open_formgrader(lab_page)
+    listed = rows(formgrader)
+    assert sorted(listed) == list(grading.ASSIGNMENTS)
+    assert formgrader.locator(".alert-warning").count() == 0
+    listed[grading.ASSIGNMENTS[-1]].scroll_into_view_if_needed()
+    lab_page.screenshot("formgrader-lists-the-assignments")
+
+    release = grading.nbgrader(course, "generate_assignment", "*", "--force")
+    assert release.returncode == 0, release.stderr
+    answers = grading.solutions(course / "source" / "01_xor" / "01_xor.ipynb")
+    answers["hidden_delta"] = PLANTED_BUG
+    notebook = grading.fill_in(course / "release" / "01_xor" / "01_xor.ipynb", answers)
+    grading.submit(course, "01_xor", "ada", notebook)
+    assert grading.autograde(course, "01_xor").returncode == 0
+    scores = grading.scores(course, "01_xor")["ada"]
+    assert scores["test_hidden_delta"] == 0
+
+    formgrader.get_by_role("link", name="Manual Grading").click()
+    gradebook = rows(formgrader)
+    assert sorted(gradebook) == list(grading.ASSIGNMENTS)
+    for assignment, row in gradebook.items():
+        points = sum(grading.max_scores(course / "source" / assignment / f"{assignment}.ipynb")
+                     .values())
+        earned = sum(score or 0 for score in scores.values()) if assignment == "01_xor" else 0
+        cells = [cell.strip() for cell in row.locator("td").all_inner_texts()]
+        assert cells[2:] == ["1" if assignment == "01_xor" else "0", f"{earned:g} / {points:g}"]
+    lab_page.screenshot("formgrader-gradebook-with-scores")
