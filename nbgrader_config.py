@@ -8,7 +8,7 @@ import os
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
-from mlp_helpers.grading import HideTestTracebacks
+from mlp_helpers.grading_notebooks import HideTestTracebacks
 
 c = get_config()  # noqa: F821 (defined by nbgrader when it loads this file)
 root = os.path.dirname(os.path.abspath(__file__))

@@ -11,10 +11,8 @@ Nothing here is a sandbox: nbgrader runs the notebook's code as the user who cal
 """
 
 import argparse
-import copy
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -23,38 +21,27 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-from nbgrader.preprocessors import NbGraderPreprocessor
+
+from mlp_helpers.grading_notebooks import (
+    HideTestTracebacks,
+    errors,
+    fill_in,
+    max_scores,
+    solutions,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = ("01_xor", "02_mse_gradient", "03_mnist")
-_SOLUTION_MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*(\n|$)", re.MULTILINE)
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+__all__ = ["ASSIGNMENTS", "STEPS", "HideTestTracebacks", "Report", "autograde", "feedback_html",
+           "fill_in", "generate_assignment", "generate_feedback", "grade_notebook", "make_course",
+           "max_scores", "messages", "nbgrader", "pipeline", "scores", "solutions", "submit"]
 
 
-class HideTestTracebacks(NbGraderPreprocessor):
-    """Feedback preprocessor: an error in a test cell shows as one line ``Name: message``.
-
-    IPython's traceback quotes the test cell around the failing line, hidden tests included;
-    the one line keeps the student's information (what failed, and why) and nothing else.
-    """
-
-    def preprocess_cell(self, cell, resources, index):
-        """Shorten the error outputs of autograded test cells."""
-        grading = cell.metadata.get("nbgrader", {})
-        if cell.cell_type == "code" and grading.get("grade") and not grading.get("solution"):
-            for output in cell.get("outputs", []):
-                if output.output_type == "error":
-                    output.traceback = [_one_line(output)]
-        return cell, resources
-
-
-def _one_line(error):
-    name = error.get("ename") or "Error"
-    if name == "CellTimeoutError":
-        return f"{name}: the cell ran longer than the time limit and was stopped"
-    if error.get("evalue"):
-        return f"{name}: {error['evalue']}"
-    return _ANSI.sub("", (error.get("traceback") or [name])[-1]).strip() or name
+def _environment():
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONWARNINGS"}
+    # nbgrader runs the `alembic` command when it creates a gradebook: it must be on the PATH.
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    return env
 
 
 def nbgrader(course, *args):
@@ -63,11 +50,8 @@ def nbgrader(course, *args):
     Output is captured as text. A non-zero exit is returned, not raised: ``autograde`` exits
     non-zero when one student's kernel dies, after grading everyone else.
     """
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONWARNINGS"}
-    # nbgrader runs the `alembic` command when it creates a gradebook: it must be on the PATH.
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     return subprocess.run([sys.executable, "-m", "nbgrader", *map(str, args)], cwd=course,
-                          env=env, capture_output=True, text=True, check=False)
+                          env=_environment(), capture_output=True, text=True, check=False)
 
 
 def make_course(directory, assignments=ASSIGNMENTS, timeout=None, source=REPO):
@@ -135,52 +119,14 @@ def scores(course, assignment):
             for submission in submissions}
 
 
-def max_scores(notebook):
-    """Points of every graded cell of a source or release notebook: ``{grade_id: points}``."""
-    notebook = nbformat.read(notebook, as_version=4)
-    return {cell.metadata.nbgrader["grade_id"]: float(cell.metadata.nbgrader["points"])
-            for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get("grade")}
-
-
 def messages(course, assignment, student):
     """The one-line error of every failed cell of the autograded notebook: ``{grade_id: line}``."""
-    path = Path(course) / "autograded" / student / assignment / f"{assignment}.ipynb"
-    found = {}
-    for cell in nbformat.read(path, as_version=4).cells:
-        errors = [output for output in cell.get("outputs", []) if output.output_type == "error"]
-        if errors:
-            found[cell.metadata.get("nbgrader", {}).get("grade_id", cell.get("id"))] = \
-                _one_line(errors[-1])
-    return found
+    return errors(Path(course) / "autograded" / student / assignment / f"{assignment}.ipynb")
 
 
 def feedback_html(course, assignment, student):
     """The feedback page ``student`` receives, as HTML text."""
     return (Path(course) / "feedback" / student / assignment / f"{assignment}.html").read_text()
-
-
-def solutions(notebook):
-    """The instructor's answers in a source notebook: ``{grade_id: code}`` of solution cells.
-
-    The ``### BEGIN/END SOLUTION`` marker lines are removed, so the code is what a student who
-    got everything right would have written.
-    """
-    notebook = nbformat.read(notebook, as_version=4)
-    return {cell.metadata.nbgrader["grade_id"]: _SOLUTION_MARKERS.sub("", cell.source)
-            for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get("solution")}
-
-
-def fill_in(notebook, answers):
-    """A copy of a release notebook with the cells ``answers`` names (``{grade_id: source}``) set.
-
-    Raises ``KeyError`` if a ``grade_id`` is not in the notebook.
-    """
-    notebook = copy.deepcopy(nbformat.read(notebook, as_version=4)
-                             if not isinstance(notebook, nbformat.NotebookNode) else notebook)
-    cells = {cell.metadata.get("nbgrader", {}).get("grade_id"): cell for cell in notebook.cells}
-    for grade_id, source in answers.items():
-        cells[grade_id].source = source
-    return notebook
 
 
 STEPS = ("generate_assignment", "autograde", "generate_feedback")
@@ -194,12 +140,10 @@ def pipeline(course, assignment, steps=STEPS):
     ``{step: {"success": bool, "log": str, "error": str}}``; a failed step does not stop the
     next one.
     """
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONWARNINGS"}
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     code = ("import json, sys; from mlp_helpers.grading import _run_steps; "
             "print(json.dumps(_run_steps(sys.argv[1], sys.argv[2:])))")
     process = subprocess.run([sys.executable, "-c", code, assignment, *steps], cwd=course,
-                             env=env, capture_output=True, text=True, check=False)
+                             env=_environment(), capture_output=True, text=True, check=False)
     if process.returncode != 0:
         raise RuntimeError(f"the nbgrader pipeline crashed:\n{process.stderr}")
     return json.loads(process.stdout.strip().splitlines()[-1])
@@ -258,10 +202,13 @@ def grade_notebook(notebook, assignment=None, student="me"):
     with tempfile.TemporaryDirectory(prefix="grade-") as directory:
         course = make_course(directory, [assignment])
         submit(course, assignment, student, notebook)
-        for step, result in pipeline(course, assignment, STEPS[:2]).items():
-            if not result["success"]:
-                raise RuntimeError(f"nbgrader {step} failed:\n{result['log']}{result['error']}")
-        return Report(assignment, scores(course, assignment)[student],
+        results = pipeline(course, assignment, STEPS[:2])
+        # autograde reports failure when the notebook killed its kernel; what ran is scored.
+        graded = results["generate_assignment"]["success"] and scores(course, assignment)
+        if not graded or student not in graded:
+            logs = "".join(result["log"] + result.get("error", "") for result in results.values())
+            raise RuntimeError(f"nbgrader could not grade {notebook}:\n{logs}")
+        return Report(assignment, graded[student],
                       max_scores(course / "source" / assignment / f"{assignment}.ipynb"),
                       messages(course, assignment, student))
 

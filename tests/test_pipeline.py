@@ -277,6 +277,17 @@ def test_every_nbgrader_step_succeeds_for_the_whole_class(graded, assignment):
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_committed_release_is_exactly_what_make_release_generates(graded, assignment):
+    generated = graded[assignment].course / "release" / assignment
+    assert sorted(path.name for path in generated.iterdir()) == sorted(
+        path.name for path in (REPO / "release" / assignment).iterdir())
+    for path in generated.iterdir():
+        assert path.read_bytes() == (REPO / "release" / assignment / path.name).read_bytes(), (
+            f"release/{assignment}/{path.name} is not what `make release` generates from "
+            "source/: run `make release` and commit release/.")
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_full_solution_earns_every_automatic_point(graded, assignment):
     assert graded[assignment].scores["full"] == expected(assignment)
     assert grading.messages(graded[assignment].course, assignment, "full") == {}

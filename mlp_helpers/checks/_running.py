@@ -1,10 +1,9 @@
-"""Running a student's larger functions, and naming the mistake in a whole backward pass.
+"""Running a student's larger functions (training loops, backward passes) and reading the run.
 
-``run`` calls a training loop or a backward pass under the guards of ``_guards`` (a time limit,
-printing swallowed, warnings recorded, the reference watched for), with some names of the
-student's notebook temporarily bound to the reference, so that the part under test is judged
-on its own. ``wrong_gradients`` compares a backward pass with the reference network and with
-the same network under every known mistake, layer by layer.
+``run`` calls one under the guards of ``_guards`` (a time limit, printing swallowed, warnings
+silenced, the reference watched for), with some names of the student's notebook temporarily
+bound to the reference, so that the part under test is judged on its own. The other functions
+turn what happened into the ``Diagnosis`` a student reads.
 """
 
 import contextlib
@@ -17,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import mlp_helpers as reference
-from mlp_helpers.checks import _guards
+from mlp_helpers.checks import _guards, _integrity
 from mlp_helpers.checks._core import Diagnosis
 
 # Seconds a training loop may take inside a check (``MLP_CHECK_TIME_LIMIT`` overrides it).
@@ -109,105 +108,57 @@ def same(got, want, rtol=1e-6):
     return want.size == 0 or float(_max(_abs(got - want))) <= rtol * scale
 
 
-def _sigmoid_derivative_at(kind):
-    if kind == "one-minus-activation":
-        return lambda a: 1.0 - a
-    if kind == "derivative-missing":
-        return lambda a: np.ones_like(a)
-    # wrong-activation: sigma' evaluated at z = logit(a) instead of at the activation a.
-    return lambda a: (lambda z: z * (1.0 - z))(np.log(a) - np.log1p(-a))
+def absent(name, student):
+    if student is None:
+        return Diagnosis("other", f"`{name}` is not defined: run the cell where you wrote it "
+                         "and make sure it finishes without an error.")
+    if not callable(student):
+        return Diagnosis("other", f"`{name}` is a {type(student).__name__}, not a function.")
+    tampered = _integrity.replaced_numpy_checkers()
+    if tampered:
+        return Diagnosis("other", _integrity.tamper_message(tampered))
+    return None
 
 
-_HIDDEN_TEXT = {
-    "one-minus-activation": "it multiplies by 1 - a where the sigmoid's derivative belongs; "
-                            "revisit sigma'(z) written with the activation a",
-    "derivative-missing": "the sigmoid's derivative is left out; after going back through the "
-                          "weights, the delta still has to go back through the sigmoid",
-    "wrong-activation": "the sigmoid's derivative is taken at z instead of at the activation "
-                        "a = sigma(z); the formula in terms of a expects the activation",
-}
+def failed_call(name, outcome, seconds):
+    if outcome.timed_out:
+        return Diagnosis("other", f"`{name}` did not finish within {seconds:g} s: look for a "
+                         "loop that never ends, or far more epochs than needed.")
+    if outcome.entered_reference:
+        return Diagnosis("calls-reference", f"`{name}` runs the reference network of "
+                         "mlp_helpers instead of your own computation. Write it with numpy.")
+    if isinstance(outcome.error, NotImplementedError):
+        return Diagnosis("other", f"`{name}` still raises NotImplementedError: replace "
+                         "`raise NotImplementedError()` with your code and run the cell.")
+    if outcome.error is not None:
+        error = " ".join(str(outcome.error).split())[:200]
+        code = "unstable" if "nan" in error else "other"
+        return Diagnosis(code, f"`{name}` raised {type(outcome.error).__name__}: {error}")
+    return None
 
 
-def _hidden_rule(kind, layers, activations):
-    derivative = _sigmoid_derivative_at(kind)
-
-    def rule(delta_next, W_next, a):
-        layer = next(l for l, seen in enumerate(activations) if seen is a)
-        slope = derivative(a) if layer in layers else a * (1.0 - a)
-        return (delta_next @ W_next.T) * slope
-    return rule
-
-
-def _scaled(grads, factor):
-    return {key: factor * value for key, value in grads.items()}
-
-
-def hypotheses(net, activations, Y):
-    """Every known mistake's gradients: ``(code, text, grads)``, whole-network ones first."""
-    with np.errstate(all="ignore"):
-        return _hypotheses(net, activations, Y)
-
-
-def _hypotheses(net, activations, Y):
-    n, hidden = len(Y), list(range(1, len(net.weights)))
-    right = net.backward(activations, Y)
-    found = [
-        ("sum-not-mean", f"every gradient is n = {n} times too large: the 1/n of the mean loss "
-         "is missing", net.backward(activations, Y, reduction="sum")),
-        ("mean-twice", f"every gradient is n = {n} times too small: divided by n twice",
-         _scaled(right, 1.0 / n)),
-        ("sign", "every gradient has the wrong sign: revisit dL/da = (a - y) / n",
-         _scaled(right, -1.0)),
-        ("bias-not-summed", "the bias gradients average delta over the examples; db sums "
-         "delta over the examples (the 1/n is already inside delta)",
-         net.backward(activations, Y, dense_gradients=lambda a_prev, delta: (
-             a_prev.T @ delta, delta.mean(axis=0, keepdims=True)))),
-    ]
-    if net.output == "sigmoid":
-        def loss_value(a, y):
-            return float(np.sum((a - y) ** 2)) / (2 * len(y)) * a * (1.0 - a)
-        found += [
-            ("loss-not-gradient", "the output delta multiplies by the loss value, one number, "
-             "where the gradient (a - y) / n belongs",
-             net.backward(activations, Y, output_delta=loss_value)),
-            ("derivative-missing", "the output delta leaves out the output sigmoid's derivative",
-             net.backward(activations, Y, output_delta=lambda a, y: (a - y) / len(y))),
-        ]
-    for kind, text in _HIDDEN_TEXT.items():
-        groups = [[l] for l in hidden] + ([hidden] if len(hidden) > 1 else [])
-        for layers in groups:
-            where = " and ".join(f"layer {l}" for l in layers)
-            rule = _hidden_rule(kind, layers, activations)
-            grads = net.backward(activations, Y, hidden_delta=rule)
-            found.append((kind, f"the delta of {where}: {text}", grads))
-            found.append(("sum-not-mean", f"two mistakes: the delta of {where}: {text}; and "
-                          f"every gradient is n = {n} times too large (the 1/n of the mean is "
-                          "missing)", _scaled(grads, n)))
-    return right, found
-
-
-def _where(wrong, layers):
-    bad = sorted({int(key[1:]) for key in wrong})
-    named = ", ".join(f"d{key}" for key in sorted(wrong, key=lambda k: (k[1:], k)))
-    if len(bad) == layers:
-        return f"every layer's gradients are wrong ({named})"
-    right = [l for l in range(1, layers + 1) if l not in bad]
-    return (f"{named} {'is' if len(wrong) == 1 else 'are'} wrong while layer"
-            f"{'s' if len(right) > 1 else ''} {', '.join(map(str, right))} "
-            f"{'are' if len(right) > 1 else 'is'} right, so the mistake enters at layer "
-            f"{max(bad)}")
-
-
-def wrong_gradients(name, net, X, Y, grads):
-    """``None`` when ``grads`` equal the reference's, else a ``Diagnosis`` naming the layer."""
-    _, activations = net.forward(X)
-    right, candidates = hypotheses(net, activations, Y)
-    wrong = [key for key in right if not same(grads[key], right[key])]
-    if not wrong:
-        return None
-    where = _where(wrong, len(net.weights))
-    for code, text, variant in candidates:
-        if all(same(grads[key], variant[key]) for key in right):
-            return Diagnosis(code, f"`{name}`: {where}. The numbers fit this mistake: {text}.")
-    return Diagnosis("other", f"`{name}`: {where}. Revisit that layer's delta and its dW, db "
-                     "(dW = a_prev.T @ delta, db = delta summed over the examples).")
+def params_and_losses(name, value, shapes):
+    if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], dict)):
+        return Diagnosis("wrong-shape", f"`{name}` should return a tuple `(params, losses)` "
+                         "with `params` a dict; it returned something else.")
+    params, losses = value
+    for key, shape in shapes.items():
+        got = np.shape(params.get(key))
+        if got != shape:
+            return Diagnosis("wrong-shape", f"`{name}` returned params[{key!r}] of shape {got}; "
+                             f"the contract's shape is {shape}.")
+    losses = np.asarray(losses, dtype=float).reshape(-1)
+    if losses.size == 0:
+        return Diagnosis("other", f"`{name}` returned no losses: record one mean loss per epoch.")
+    if not (np.isfinite(losses).all() and all(np.isfinite(p).all() for p in params.values())):
+        return Diagnosis("unstable", f"`{name}`: the loss became nan or inf. The weights grew "
+                         "without bound: the steps are too large. Lower the learning rate, and "
+                         "check that your gradients are those of the mean loss, not the sum.")
+    rises = np.count_nonzero(np.diff(losses) > 1e-12)
+    if losses[-1] > losses[0] or rises > 0.1 * losses.size:
+        return Diagnosis("other", f"`{name}`: the loss went up in {rises} of {losses.size - 1} "
+                         f"steps ({losses[0]:.3g} at the start, {losses[-1]:.3g} at the end). "
+                         "Steps that overshoot make the loss rise or jump up and down: lower the "
+                         "learning rate, and check that the gradient is the mean's, not the "
+                         "sum's, which makes every step n times larger.")
+    return None

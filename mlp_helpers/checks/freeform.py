@@ -11,9 +11,13 @@ import numpy as np
 
 from mlp_helpers import network
 from mlp_helpers.activations import _sigmoid, sigmoid_derivative
-from mlp_helpers.checks import _integrity
+from mlp_helpers.checks._backprop_mistakes import (
+    gradient_fixture,
+    judge_gradients,
+    network_from,
+)
 from mlp_helpers.checks._core import CheckFailed, Diagnosis, diagnoser
-from mlp_helpers.checks._running import run, same, wrong_gradients
+from mlp_helpers.checks._running import absent, failed_call, params_and_losses, run, same
 from mlp_helpers.data import xor
 from mlp_helpers.deltas import _dense_gradients, _hidden_delta, _output_delta_mse
 from mlp_helpers.network import MLP, train
@@ -25,62 +29,6 @@ _REFERENCE_CODES = frozenset(f.__code__ for f in (MLP.backward, network.train,
 def _raise(found):
     if found is not None:
         raise CheckFailed(found)
-
-
-def _absent(name, student):
-    if student is None:
-        return Diagnosis("other", f"`{name}` is not defined: run the cell where you wrote it "
-                         "and make sure it finishes without an error.")
-    if not callable(student):
-        return Diagnosis("other", f"`{name}` is a {type(student).__name__}, not a function.")
-    tampered = _integrity.replaced_numpy_checkers()
-    if tampered:
-        return Diagnosis("other", _integrity.tamper_message(tampered))
-    return None
-
-
-def _failed_call(name, outcome, seconds):
-    if outcome.timed_out:
-        return Diagnosis("other", f"`{name}` did not finish within {seconds:g} s: look for a "
-                         "loop that never ends, or far more epochs than needed.")
-    if outcome.entered_reference:
-        return Diagnosis("calls-reference", f"`{name}` runs the reference network of "
-                         "mlp_helpers instead of your own computation. Write it with numpy.")
-    if isinstance(outcome.error, NotImplementedError):
-        return Diagnosis("other", f"`{name}` still raises NotImplementedError: replace "
-                         "`raise NotImplementedError()` with your code and run the cell.")
-    if outcome.error is not None:
-        error = " ".join(str(outcome.error).split())[:200]
-        code = "unstable" if "nan" in error else "other"
-        return Diagnosis(code, f"`{name}` raised {type(outcome.error).__name__}: {error}")
-    return None
-
-
-def _params_and_losses(name, value, shapes):
-    if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], dict)):
-        return Diagnosis("wrong-shape", f"`{name}` should return a tuple `(params, losses)` "
-                         "with `params` a dict; it returned something else.")
-    params, losses = value
-    for key, shape in shapes.items():
-        got = np.shape(params.get(key))
-        if got != shape:
-            return Diagnosis("wrong-shape", f"`{name}` returned params[{key!r}] of shape {got}; "
-                             f"the contract's shape is {shape}.")
-    losses = np.asarray(losses, dtype=float).reshape(-1)
-    if losses.size == 0:
-        return Diagnosis("other", f"`{name}` returned no losses: record one mean loss per epoch.")
-    if not (np.isfinite(losses).all() and all(np.isfinite(p).all() for p in params.values())):
-        return Diagnosis("unstable", f"`{name}`: the loss became nan or inf. The weights grew "
-                         "without bound: the steps are too large. Lower the learning rate, and "
-                         "check that your gradients are those of the mean loss, not the sum.")
-    rises = np.count_nonzero(np.diff(losses) > 1e-12)
-    if losses[-1] > losses[0] or rises > 0.1 * losses.size:
-        return Diagnosis("other", f"`{name}`: the loss went up in {rises} of {losses.size - 1} "
-                         f"steps ({losses[0]:.3g} at the start, {losses[-1]:.3g} at the end). "
-                         "Steps that overshoot make the loss rise or jump up and down: lower the "
-                         "learning rate, and check that the gradient is the mean's, not the "
-                         "sum's, which makes every step n times larger.")
-    return None
 
 
 def _sides(name, net, X, Y):
@@ -99,18 +47,7 @@ def _sides(name, net, X, Y):
     return None
 
 
-def network_from(params, output):
-    """An ``MLP`` holding copies of ``params`` (``W1, b1, ...``), with the given output."""
-    count = len([key for key in params if key.startswith("W")])
-    net = object.__new__(MLP)  # as MLP.copy does: no random initial weights to draw
-    net.weights = [np.array(params[f"W{l}"], dtype=float) for l in range(1, count + 1)]
-    net.biases = [np.array(params[f"b{l}"], dtype=float).reshape(1, -1)
-                  for l in range(1, count + 1)]
-    net.layer_sizes = tuple([net.weights[0].shape[0]] + [W.shape[1] for W in net.weights])
-    net.output = output
-    return net
-
-
+# The reference's kernels: a training loop calls them thousands of times, without the checks.
 _XOR_RULES = {"sigmoid": _sigmoid, "sigmoid_derivative": sigmoid_derivative,
               "output_delta_mse": _output_delta_mse, "hidden_delta": _hidden_delta,
               "dense_gradients": _dense_gradients}
@@ -119,7 +56,7 @@ _XOR_RULES = {"sigmoid": _sigmoid, "sigmoid_derivative": sigmoid_derivative,
 @diagnoser("train_xor")
 def diagnose_train_xor(student, hidden=True):
     """Train with the student's loop (and the reference rules) and judge the run."""
-    found = _absent("train_xor", student)
+    found = absent("train_xor", student)
     X, Y = xor()
     runs = [{}] + ([{"hidden_units": 8, "seed": 1}] if hidden else [])
     for kwargs in runs:
@@ -128,8 +65,8 @@ def diagnose_train_xor(student, hidden=True):
         units = kwargs.get("hidden_units", 5)
         outcome = run(student, (X.copy(), Y.copy()), kwargs, swap=_XOR_RULES,
                       reference_codes=_REFERENCE_CODES)
-        found = (_failed_call("train_xor", outcome, outcome.seconds)
-                 or _params_and_losses("train_xor", outcome.value, {
+        found = (failed_call("train_xor", outcome, outcome.seconds)
+                 or params_and_losses("train_xor", outcome.value, {
                      "W1": (2, units), "b1": (1, units), "W2": (units, 1), "b2": (1, 1)})
                  or _sides("train_xor", network_from(outcome.value[0], "sigmoid"), X, Y))
     return found
@@ -140,44 +77,21 @@ def check_train_xor(train_xor, hidden=False):
     _raise(diagnose_train_xor(train_xor, hidden))
 
 
-def _gradient_fixture(sizes, n, output, seed):
-    rng = np.random.default_rng(seed)
-    net = MLP(sizes, output=output, init="xavier", seed=seed)
-    net.biases = [rng.normal(0.0, 0.5, b.shape) for b in net.biases]
-    X = rng.normal(0.0, 1.0, (n, sizes[0]))
-    labels = rng.integers(0, sizes[-1], n) if output == "softmax" else None
-    Y = np.eye(sizes[-1])[labels] if output == "softmax" else rng.random((n, sizes[-1]))
-    return net, X, Y
-
-
-def _judge_gradients(name, net, X, Y, grads):
-    params = net.parameters()
-    if not isinstance(grads, dict):
-        return Diagnosis("wrong-shape", f"`{name}` should return the gradients as a dict "
-                         f"{{'W1': dW1, 'b1': db1, ...}}; it returned a {type(grads).__name__}.")
-    for key, value in params.items():
-        if np.shape(grads.get(key)) != value.shape:
-            return Diagnosis("wrong-shape", f"`{name}`: the gradient {key!r} has shape "
-                             f"{np.shape(grads.get(key))}; it must have the shape of {key}, "
-                             f"{value.shape}.")
-    return wrong_gradients(name, net, X, Y, grads)
-
-
 @diagnoser("xor_loss_and_gradients")
 def diagnose_xor_loss_and_gradients(student, hidden=True):
     """Compare the loss and every gradient with the reference network's, and name the layer."""
     fixtures = [((2, 3, 1), 4, 0)] + ([((2, 5, 1), 1, 1), ((2, 4, 1), 7, 2)] if hidden else [])
     for sizes, n, seed in fixtures:
-        found = _absent("xor_loss_and_gradients", student)
+        found = absent("xor_loss_and_gradients", student)
         if found:
             return found
-        net, X, Y = _gradient_fixture(sizes, n, "sigmoid", seed)
+        net, X, Y = gradient_fixture(sizes, n, "sigmoid", seed)
         if sizes == (2, 3, 1):
             X, Y = xor()
         params = net.copy().parameters()
         outcome = run(student, (params, X.copy(), Y.copy()), swap=("mse_loss",),
                       reference_codes=_REFERENCE_CODES)
-        found = _failed_call("xor_loss_and_gradients", outcome, outcome.seconds)
+        found = failed_call("xor_loss_and_gradients", outcome, outcome.seconds)
         if found:
             return found
         if any(not same(value, params[key]) for key, value in net.parameters().items()):
@@ -196,7 +110,7 @@ def diagnose_xor_loss_and_gradients(student, hidden=True):
                    else "differs from the mean MSE 1/(2n) sum ||a - y||^2")
             return Diagnosis("sum-not-mean" if summed else "other",
                              f"`xor_loss_and_gradients`: the loss {why} (on {n} examples).")
-        found = _judge_gradients("xor_loss_and_gradients", net, X, Y, value[1])
+        found = judge_gradients("xor_loss_and_gradients", net, X, Y, value[1])
         if found:
             return found
     return None
@@ -216,12 +130,12 @@ def diagnose_matching_learning_rate(student, hidden=True):
     if hidden:
         fixtures.append(((3, 4, 1), rng.normal(size=(16, 3)), rng.random((16, 1)), 0.5))
     for sizes, X, Y, lr in fixtures:
-        found = _absent("matching_learning_rate", student)
+        found = absent("matching_learning_rate", student)
         if found:
             return found
         n = len(X)
         outcome = run(student, (lr, n))
-        found = _failed_call("matching_learning_rate", outcome, outcome.seconds)
+        found = failed_call("matching_learning_rate", outcome, outcome.seconds)
         if found:
             return found
         rate = outcome.value

@@ -8,17 +8,10 @@ import numpy as np
 
 from mlp_helpers import network
 from mlp_helpers.activations import _softmax
+from mlp_helpers.checks._backprop_mistakes import gradient_fixture, judge_gradients, network_from
 from mlp_helpers.checks._core import CODES, CheckFailed, Diagnosis, diagnoser
-from mlp_helpers.checks._running import run, same
-from mlp_helpers.checks.freeform import (
-    _REFERENCE_CODES,
-    _absent,
-    _failed_call,
-    _gradient_fixture,
-    _judge_gradients,
-    _params_and_losses,
-    network_from,
-)
+from mlp_helpers.checks._running import absent, failed_call, params_and_losses, run, same
+from mlp_helpers.checks.freeform import _REFERENCE_CODES
 from mlp_helpers.data import load_mnist_3v7
 from mlp_helpers.losses import cross_entropy_loss
 
@@ -43,21 +36,21 @@ def diagnose_backward_two_hidden(student, hidden=True):
     fixtures = [((6, 4, 3, 2), 5, 0)] + ([((5, 3, 4, 2), 1, 1), ((8, 5, 2, 3), 9, 2)]
                                          if hidden else [])
     for sizes, n, seed in fixtures:
-        found = _absent("backward_two_hidden", student)
+        found = absent("backward_two_hidden", student)
         if found:
             return found
-        net, X, Y = _gradient_fixture(sizes, n, "softmax", seed)
+        net, X, Y = gradient_fixture(sizes, n, "softmax", seed)
         _, activations = net.forward(X)
         params = net.copy().parameters()
         outcome = run(student, ([a.copy() for a in activations], Y.copy(), params),
                       reference_codes=_REFERENCE_CODES)
-        found = _failed_call("backward_two_hidden", outcome, outcome.seconds)
+        found = failed_call("backward_two_hidden", outcome, outcome.seconds)
         if found:
             return found
         if any(not same(value, params[key], rtol=0) for key, value in net.parameters().items()):
             return Diagnosis("mutates-input", "`backward_two_hidden` changed the parameters it "
                              "was given: it must only compute the gradients.")
-        found = _judge_gradients("backward_two_hidden", net, X, Y, outcome.value)
+        found = judge_gradients("backward_two_hidden", net, X, Y, outcome.value)
         if found:
             return found
     return None
@@ -108,7 +101,7 @@ def diagnose_train_two_hidden(student, hidden=True):
     The visible test trains on 2000 images for 2 epochs; the hidden test trains on the whole
     training set for 1 epoch and expects ``ACCURACY_TARGET`` on the test set.
     """
-    found = _absent("train_two_hidden", student)
+    found = absent("train_two_hidden", student)
     if found:
         return found
     data = load_mnist_3v7()
@@ -119,7 +112,7 @@ def diagnose_train_two_hidden(student, hidden=True):
     outcome = run(student, (X, Y), {"epochs": epochs}, swap={
         "backward_two_hidden": backward, "softmax": _softmax,
         "cross_entropy_loss": cross_entropy_loss}, reference_codes=_TRAINING_CODES)
-    found = _failed_call("train_two_hidden", outcome, outcome.seconds)
+    found = failed_call("train_two_hidden", outcome, outcome.seconds)
     if found:
         return found
     if not sizes:
@@ -132,7 +125,7 @@ def diagnose_train_two_hidden(student, hidden=True):
     value = outcome.value
     params = value[0] if isinstance(value, tuple) and value and isinstance(value[0], dict) else {}
     units = [np.shape(params.get(f"W{l}"))[-1:] or (0,) for l in (1, 2)]
-    found = _params_and_losses("train_two_hidden", value, {
+    found = params_and_losses("train_two_hidden", value, {
         "W1": (784, *units[0]), "b1": (1, *units[0]), "W2": (*units[0], *units[1]),
         "b2": (1, *units[1]), "W3": (*units[1], 2), "b3": (1, 2)})
     if found:
