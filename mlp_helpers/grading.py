@@ -32,12 +32,14 @@ from mlp_helpers.grading_notebooks import (
 
 REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = ("01_xor", "02_mse_gradient", "03_mnist")
-__all__ = ["ASSIGNMENTS", "STEPS", "HideTestTracebacks", "Report", "autograde", "feedback_html",
+__all__ = ["ASSIGNMENTS", "STEPS", "HideTestTracebacks", "Report", "autograde", "environment",
+           "feedback_html",
            "fill_in", "generate_assignment", "generate_feedback", "grade_notebook", "make_course",
            "max_scores", "messages", "nbgrader", "pipeline", "scores", "solutions", "submit"]
 
 
-def _environment():
+def environment():
+    """The environment nbgrader needs: ``os.environ`` with the venv first on ``PATH``."""
     env = {key: value for key, value in os.environ.items() if key != "PYTHONWARNINGS"}
     # nbgrader runs the `alembic` command when it creates a gradebook: it must be on the PATH.
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
@@ -51,7 +53,7 @@ def nbgrader(course, *args):
     non-zero when one student's kernel dies, after grading everyone else.
     """
     return subprocess.run([sys.executable, "-m", "nbgrader", *map(str, args)], cwd=course,
-                          env=_environment(), capture_output=True, text=True, check=False)
+                          env=environment(), capture_output=True, text=True, check=False)
 
 
 def make_course(directory, assignments=ASSIGNMENTS, timeout=None, source=REPO):
@@ -143,7 +145,7 @@ def pipeline(course, assignment, steps=STEPS):
     code = ("import json, sys; from mlp_helpers.grading import _run_steps; "
             "print(json.dumps(_run_steps(sys.argv[1], sys.argv[2:])))")
     process = subprocess.run([sys.executable, "-c", code, assignment, *steps], cwd=course,
-                             env=_environment(), capture_output=True, text=True, check=False)
+                             env=environment(), capture_output=True, text=True, check=False)
     if process.returncode != 0:
         raise RuntimeError(f"the nbgrader pipeline crashed:\n{process.stderr}")
     return json.loads(process.stdout.strip().splitlines()[-1])
