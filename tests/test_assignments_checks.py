@@ -41,6 +41,7 @@ def test_loop_whose_loss_rises_is_told_about_the_learning_rate_and_sum_vs_mean()
     assert "the loss went up" in found.message
     assert "lower the learning rate" in found.message
     assert "the mean's, not the sum's" in found.message
+    assert "It rose at every step: check that the update subtracts" in found.message
 
 
 def test_loop_with_nan_losses_is_told_its_weights_blew_up():

@@ -156,9 +156,11 @@ def params_and_losses(name, value, shapes):
                          "check that your gradients are those of the mean loss, not the sum.")
     rises = np.count_nonzero(np.diff(losses) > 1e-12)
     if losses[-1] > losses[0] or rises > 0.1 * losses.size:
+        climbs = (" It rose at every step: check that the update subtracts lr * gradient."
+                  if rises == losses.size - 1 > 1 else "")
         return Diagnosis("other", f"`{name}`: the loss went up in {rises} of {losses.size - 1} "
                          f"steps ({losses[0]:.3g} at the start, {losses[-1]:.3g} at the end). "
                          "Steps that overshoot make the loss rise or jump up and down: lower the "
                          "learning rate, and check that the gradient is the mean's, not the "
-                         "sum's, which makes every step n times larger.")
+                         f"sum's, which makes every step n times larger.{climbs}")
     return None
