@@ -16,6 +16,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 CHROMIUM = Path("/usr/lib/chromium/chromium")
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
@@ -170,6 +172,13 @@ def start_lab(course, home, timeout=60):
             time.sleep(0.2)
 
 
+def new_context(chromium):
+    """A fresh browser profile with a laptop-sized window."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 860})
+    context.set_default_timeout(30_000)
+    return context
+
+
 class LabPage:
     """A browser tab on JupyterLab, with the gestures of a person and numbered screenshots."""
 
@@ -187,15 +196,21 @@ class LabPage:
         self.shots += 1
         ARTIFACTS.mkdir(exist_ok=True)
         path = ARTIFACTS / f"{self.flow}-{self.shots:02d}-{what}.png"
+        # Let the notebook paint what was just scrolled into view (it renders cells lazily).
+        self.page.evaluate(
+            "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+        )
         (of or self.page).screenshot(path=path)
         return path
 
-    def open(self, path=""):
+    def open(self, path="", workspace=None):
         """Open ``path`` (a file in the course; by default the landing page) as a link would.
 
-        Returns once its tab is the current one, so that nothing opens over what comes next.
+        ``workspace`` names a JupyterLab workspace of its own, for a second window at once.
+        Returns once the file's tab is the current one, so nothing opens over what comes next.
         """
-        self.page.goto(self.lab.link(f"lab/tree/{path}" if path else ""))
+        where = f"lab/workspaces/{workspace}/" if workspace else "lab/"
+        self.page.goto(self.lab.link(f"{where}tree/{path}" if path or workspace else ""))
         current = self.page.locator("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current")
         current.filter(has_text=Path(path or LANDING_PAGE).name).wait_for()
 
@@ -218,6 +233,21 @@ class LabPage:
             }""",
             timeout=timeout,
         )
+
+    def show(self, locator, tries=5):
+        """Scroll ``locator`` into the window and keep it there.
+
+        The notebook sizes cells as it first paints them, so what was scrolled to can move away
+        while the cells above it appear: scroll again until it stays in view.
+        """
+        for _ in range(tries):
+            locator.scroll_into_view_if_needed()
+            try:
+                expect(locator).to_be_in_viewport(ratio=0.5, timeout=1_000)
+                return
+            except AssertionError:
+                continue
+        expect(locator).to_be_in_viewport(ratio=0.5)
 
     def menu(self, *labels):
         """Click through the menu bar, e.g. ``menu("Run", "Run All Cells")``."""

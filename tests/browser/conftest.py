@@ -8,7 +8,7 @@ end of the run.
 import re
 
 import pytest
-from browser_support import CHROMIUM, LabPage, copy_course, start_lab
+from browser_support import CHROMIUM, LabPage, copy_course, new_context, start_lab
 
 SKIP_REASON = (
     f"browser tests need Chromium at {CHROMIUM} "
@@ -62,8 +62,7 @@ def chromium():
 @pytest.fixture
 def lab_page(request, chromium, lab):
     """A fresh browser tab on the lab; screenshots are named after the test."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 860})
-    context.set_default_timeout(30_000)
+    context = new_context(chromium)
     flow = re.sub(r"[^\w.]+", "-", request.node.name.removeprefix("test_")).strip("-")
     yield LabPage(context.new_page(), lab, flow)
     context.close()

@@ -33,7 +33,7 @@ def test_formgrader_lists_the_assignments_and_then_the_graded_submission_and_sco
     listed = rows(formgrader)
     assert sorted(listed) == list(grading.ASSIGNMENTS)
     assert formgrader.locator(".alert-warning").count() == 0
-    listed[grading.ASSIGNMENTS[-1]].scroll_into_view_if_needed()
+    lab_page.show(listed[grading.ASSIGNMENTS[-1]])
     lab_page.screenshot("formgrader-lists-the-assignments")
 
     release = grading.nbgrader(course, "generate_assignment", "*", "--force")

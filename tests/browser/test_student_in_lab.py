@@ -50,7 +50,7 @@ def test_student_reads_the_named_mistake_fixes_it_and_validates(lab_page, studen
     assert "1 - a" in message
     assert "Traceback" not in message
     assert len(message.strip().splitlines()) == 1
-    test.scroll_into_view_if_needed()
+    lab_page.show(test)
     lab_page.screenshot("wrong-hidden-delta-named")
 
     lab_page.replace_source(solution, RIGHT_HIDDEN_DELTA)
@@ -59,7 +59,7 @@ def test_student_reads_the_named_mistake_fixes_it_and_validates(lab_page, studen
     lab_page.wait_idle()
     assert test.locator(".jp-OutputArea-output").count() == 0
     assert re.search(r"\[\d+\]", test.locator(".jp-InputPrompt").inner_text())
-    test.scroll_into_view_if_needed()
+    lab_page.show(test)
     lab_page.screenshot("fixed-test-passes")
 
     page.locator(".jp-NotebookPanel-toolbar .validate-button").click()
