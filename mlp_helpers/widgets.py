@@ -136,7 +136,8 @@ def bug_picker(setting=XOR_DEMO):
                                                           resolution=100)
         right.set_title(bug, fontsize=9)
         fig.tight_layout()
-        return fig, f"Replay with {what}. {loss_summary} With the bug: {boundary_summary}"
+        result = "Result" if bug == CORRECT else "With the bug"
+        return fig, f"Replay with {what}. {loss_summary} {result}: {boundary_summary}"
 
     return Playground({"bug": _menu("bug", (CORRECT, *BUGS), CORRECT)}, run)
 
