@@ -44,10 +44,10 @@ def _free_port():
 
 
 class Lab:
-    """A running ``make lab``: its address, token, course folder and process."""
+    """A running ``make lab``: its address, token, process, log and per-user folders."""
 
-    def __init__(self, course, home, port, token, process, log):
-        self.course, self.home, self.token = course, home, token
+    def __init__(self, home, port, token, process, log):
+        self.home, self.token = home, token
         self.url = f"http://127.0.0.1:{port}"
         self.process, self.log = process, log
 
@@ -143,7 +143,10 @@ def start_lab(course, home, timeout=60):
     ]:
         (home / folder).mkdir(parents=True, exist_ok=True)
         env[variable] = str(home / folder)
-    env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    # The server and its kernels start as they would for a person: matplotlib's inline figures,
+    # no warnings turned into errors.
+    for variable in ("MPLBACKEND", "PYTHONWARNINGS"):
+        env.pop(variable, None)
     venv = Path(sys.prefix)
     log = home / "lab.log"
     command = [
@@ -155,7 +158,7 @@ def start_lab(course, home, timeout=60):
             command, cwd=course, env=env, stdout=output, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, start_new_session=True,
         )
-    lab = Lab(course, home, port, token, process, log)
+    lab = Lab(home, port, token, process, log)
     deadline = time.monotonic() + timeout
     while True:
         if process.poll() is not None:

@@ -26,7 +26,7 @@ def rows(formgrader):
     return {row.locator("td").first.inner_text().strip(): row for row in table.all()}
 
 
-def test_formgrader_lists_the_assignments_and_then_the_graded_submission_and_score(
+def test_formgrader_lists_the_assignments_then_the_graded_submission_its_score_and_mistake(
     lab_page, course
 ):
     formgrader = open_formgrader(lab_page)
@@ -56,3 +56,12 @@ def test_formgrader_lists_the_assignments_and_then_the_graded_submission_and_sco
         cells = [cell.strip() for cell in row.locator("td").all_inner_texts()]
         assert cells[2:] == ["1" if assignment == "01_xor" else "0", f"{earned:g} / {points:g}"]
     lab_page.screenshot("formgrader-gradebook-with-scores")
+
+    gradebook["01_xor"].get_by_role("link", name="01_xor").click()
+    formgrader.get_by_role("columnheader", name="Avg. Code Score").wait_for()
+    rows(formgrader)["01_xor"].get_by_role("link", name="01_xor").click()
+    formgrader.get_by_role("link", name="Submission #1").click()
+    message = formgrader.get_by_text("You used 1 - a as the derivative")
+    lab_page.show(message)
+    assert "Traceback" not in formgrader.locator("body").inner_text()
+    lab_page.screenshot("formgrader-shows-the-named-mistake")
