@@ -201,24 +201,27 @@ BAD = {
 }
 
 
-def notebook_for(assignment, answers):
+def notebook_for(assignment, answers, released=None):
     """The release notebook with ``answers``; a str names a test cell the student deleted."""
+    released = released or release(assignment)
     if isinstance(answers, str):
-        notebook = grading.fill_in(release(assignment), SOLUTIONS[assignment])
+        notebook = grading.fill_in(released, SOLUTIONS[assignment])
         notebook.cells = [cell for cell in notebook.cells
                           if cell.metadata.get("nbgrader", {}).get("grade_id") != answers]
         return notebook
-    return grading.fill_in(release(assignment), {**SOLUTIONS[assignment], **answers})
+    return grading.fill_in(released, {**SOLUTIONS[assignment], **answers})
 
 
-def class_of(assignment):
-    students = {"full": notebook_for(assignment, {}),
-                "untouched": nbformat.read(release(assignment), as_version=4),
-                "written_differently": notebook_for(assignment, ALTERNATIVES[assignment])}
+def class_of(assignment, released):
+    """Every simulated student's notebook, made from the ``released`` student notebook."""
+    students = {"full": notebook_for(assignment, {}, released),
+                "untouched": nbformat.read(released, as_version=4),
+                "written_differently": notebook_for(assignment, ALTERNATIVES[assignment],
+                                                    released)}
     for part, answers in PLANTED[assignment].items():
-        students[f"bug_in_{part}"] = notebook_for(assignment, answers)
+        students[f"bug_in_{part}"] = notebook_for(assignment, answers, released)
     for student, (answers, _, _) in BAD[assignment].items():
-        students[student] = notebook_for(assignment, answers)
+        students[student] = notebook_for(assignment, answers, released)
     return students
 
 
@@ -242,11 +245,15 @@ def graded(tmp_path_factory):
     folders = {assignment: tmp_path_factory.mktemp(assignment) for assignment in ASSIGNMENTS}
 
     def grade(assignment):
+        # Students work on the release nbgrader generates here, not on release/ of the working
+        # tree (where a learner may have written answers).
         course = grading.make_course(folders[assignment], [assignment],
                                      timeout=TIMEOUTS[assignment])
-        for student, notebook in class_of(assignment).items():
+        steps = grading.pipeline(course, assignment, grading.STEPS[:1])
+        released = course / "release" / assignment / f"{assignment}.ipynb"
+        for student, notebook in class_of(assignment, released).items():
             grading.submit(course, assignment, student, notebook)
-        return course, grading.pipeline(course, assignment)
+        return course, {**steps, **grading.pipeline(course, assignment, grading.STEPS[1:])}
 
     with ThreadPoolExecutor(len(ASSIGNMENTS)) as pool:
         done = dict(zip(ASSIGNMENTS, pool.map(grade, ASSIGNMENTS)))
@@ -281,7 +288,7 @@ def check_message(graded, assignment, student, cell, words):
 def test_every_nbgrader_step_succeeds_for_the_whole_class(graded, assignment):
     steps = graded[assignment].steps
     assert all(step["success"] for step in steps.values()), steps
-    assert set(graded[assignment].scores) == set(class_of(assignment))
+    assert set(graded[assignment].scores) == set(class_of(assignment, release(assignment)))
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
