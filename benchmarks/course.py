@@ -65,6 +65,7 @@ def main(argv=None):
                         help="notebooks to run (default: notebooks/*.ipynb and source/*/*.ipynb)")
     parser.add_argument("--out", help="JSON file (default benchmarks/results/course.json)")
     args = parser.parse_args(argv)
+    machine_at_start = machine()
     notebooks = [path.resolve() for path in args.notebooks] or course_notebooks()
     runs = {relative(path): [] for path in [None, *notebooks]}
     details = {}
@@ -85,7 +86,8 @@ def main(argv=None):
     print(f"\n{len(notebooks)} notebook(s) in {total:.1f} s (target under {TARGET_SECONDS:.0f} s); "
           f"{kernel:.2f} s of each is the kernel's start and stop, "
           f"{kernel * len(notebooks):.1f} s in all.")
-    result = {"benchmark": "course", "machine": machine(), "repeats": args.repeats,
+    machine_at_start["load_average_after"] = machine()["load_average_1_5_15_min"]
+    result = {"benchmark": "course", "machine": machine_at_start, "repeats": args.repeats,
               "notebooks": per_notebook, "total_seconds": total,
               "kernel_start_stop_seconds": kernel, "target_seconds": TARGET_SECONDS,
               "under_target": total < TARGET_SECONDS,

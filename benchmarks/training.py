@@ -18,13 +18,14 @@ Run: ``python -m benchmarks.training`` (``--help`` for the settings).
 import argparse
 import importlib.util
 import multiprocessing
+import os
 import time
 from dataclasses import asdict, dataclass, field
 from itertools import pairwise
 
 import numpy as np
 
-from benchmarks._common import blas_threads, machine, spread, summarize, write_json
+from benchmarks._common import blas_pools, blas_threads, machine, spread, summarize, write_json
 
 TORCH_HINT = ("PyTorch is not installed, so only the numpy side is measured. Install it with "
               "`.venv/bin/pip install -e '.[bench]'` (or `pip install torch==2.13.0`; take the "
@@ -46,7 +47,7 @@ class Settings:
     train_size: int = 0
     dtypes: tuple = ("float64", "float32")
     seed: int = 0
-    torch_threads: int = field(default_factory=blas_threads)
+    threads: int = field(default_factory=blas_threads)
 
     def layer_sizes(self):
         """``(784, *hidden, 2)``."""
@@ -140,7 +141,7 @@ def reference_worker(connection, settings, dtype):
                             callback=between_epochs)
         else:
             connection.send({"test_accuracy": net.accuracy(X_test, labels_test),
-                             "train_loss_last_epoch": history.loss[-1]})
+                             "train_loss_last_epoch": history.loss[-1], "blas": blas_pools()})
 
 
 def numpy_loop_worker(connection, settings, dtype):
@@ -192,7 +193,7 @@ def torch_worker(connection, settings, dtype):
 
     from mlp_helpers import MLP
 
-    torch.set_num_threads(settings.torch_threads)
+    torch.set_num_threads(settings.threads)
     (X, _, labels), (X_test, labels_test) = load_data(settings, dtype)
     X, labels = torch.from_numpy(X), torch.from_numpy(labels)
     X_test, labels_test = torch.from_numpy(X_test), torch.from_numpy(labels_test)
@@ -405,12 +406,17 @@ def main(argv=None):
     parser.add_argument("--train-size", type=int, default=0,
                         help="train on the first N examples only (0: all 12396)")
     parser.add_argument("--dtypes", nargs="+", default=list(defaults.dtypes))
+    parser.add_argument("--threads", type=int, default=0, help="threads of BLAS and of torch "
+                        "(default: as many as numpy's BLAS uses)")
     parser.add_argument("--no-torch", action="store_true", help="skip PyTorch")
     parser.add_argument("--out", help="JSON file (default benchmarks/results/training.json)")
     args = parser.parse_args(argv)
+    if args.threads:
+        # Read by OpenBLAS when a worker process loads numpy.
+        os.environ["OPENBLAS_NUM_THREADS"] = str(args.threads)
     settings = Settings(batch_size=args.batch_size, lr=args.lr, epochs=args.epochs,
                         repeats=args.repeats, train_size=args.train_size,
-                        dtypes=tuple(args.dtypes))
+                        dtypes=tuple(args.dtypes), threads=args.threads or blas_threads())
     names = ["reference", "numpy_loop", "torch", "gemm"]
     torch_missing = importlib.util.find_spec("torch") is None
     if torch_missing:
@@ -421,7 +427,7 @@ def main(argv=None):
               "torch_available": not torch_missing, "contenders": names, "dtypes": {}}
     print(f"Training {settings.layer_sizes()} on MNIST 3-vs-7: batch {settings.batch_size}, "
           f"lr {settings.lr}, {settings.epochs} epochs x {settings.repeats} repeats; "
-          f"BLAS threads {blas_threads()}, torch threads {settings.torch_threads}")
+          f"{settings.threads} threads for BLAS and for torch")
     for dtype in settings.dtypes:
         times, finals = run_dtype(settings, dtype, names)
         result["dtypes"][dtype] = analyse(settings, dtype, times, finals)
