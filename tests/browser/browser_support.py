@@ -23,6 +23,13 @@ REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 LANDING_PAGE = "START_HERE.md"  # what `make lab` opens first (jupyter/jupyter_lab_config.json)
 
+# The mistake every flow plants: `1 - a` as the sigmoid's derivative in assignment 1's hidden delta.
+WRONG_HIDDEN_DELTA = """def hidden_delta(delta_next, W_next, a):
+    return (delta_next @ W_next.T) * (1 - a)"""
+RIGHT_HIDDEN_DELTA = """def hidden_delta(delta_next, W_next, a):
+    return (delta_next @ W_next.T) * a * (1 - a)"""
+ITS_DIAGNOSIS = "You used 1 - a as the derivative"
+
 # Whatever a working copy holds besides the course itself: builds, caches, grading state.
 NOT_COURSE = shutil.ignore_patterns(
     ".venv", ".git", "*.egg-info", "__pycache__", ".pytest_cache", ".ruff_cache",

@@ -1,15 +1,13 @@
 """An instructor opens formgrader from JupyterLab, grades with the command line, sees the scores."""
 
 import pytest
+from browser_support import ITS_DIAGNOSIS, WRONG_HIDDEN_DELTA
 
 from mlp_helpers import grading
 
 pytestmark = pytest.mark.browser
 
 ASSIGNMENT_ROWS = "#main-table tr"
-PLANTED_BUG = '''def hidden_delta(delta_next, W_next, a):
-    return (delta_next @ W_next.T) * (1 - a)
-'''
 
 
 def open_formgrader(lab_page):
@@ -39,7 +37,7 @@ def test_formgrader_lists_the_assignments_then_the_graded_submission_its_score_a
     release = grading.nbgrader(course, "generate_assignment", "*", "--force")
     assert release.returncode == 0, release.stderr
     answers = grading.solutions(course / "source" / "01_xor" / "01_xor.ipynb")
-    answers["hidden_delta"] = PLANTED_BUG
+    answers["hidden_delta"] = WRONG_HIDDEN_DELTA
     notebook = grading.fill_in(course / "release" / "01_xor" / "01_xor.ipynb", answers)
     grading.submit(course, "01_xor", "ada", notebook)
     assert grading.autograde(course, "01_xor").returncode == 0
@@ -47,6 +45,7 @@ def test_formgrader_lists_the_assignments_then_the_graded_submission_its_score_a
     assert scores["test_hidden_delta"] == 0
 
     formgrader.get_by_role("link", name="Manual Grading").click()
+    formgrader.get_by_role("columnheader", name="Assignment ID").wait_for()
     gradebook = rows(formgrader)
     assert sorted(gradebook) == list(grading.ASSIGNMENTS)
     for assignment, row in gradebook.items():
@@ -61,7 +60,7 @@ def test_formgrader_lists_the_assignments_then_the_graded_submission_its_score_a
     formgrader.get_by_role("columnheader", name="Avg. Code Score").wait_for()
     rows(formgrader)["01_xor"].get_by_role("link", name="01_xor").click()
     formgrader.get_by_role("link", name="Submission #1").click()
-    message = formgrader.get_by_text("You used 1 - a as the derivative")
+    message = formgrader.get_by_text(ITS_DIAGNOSIS)
     lab_page.show(message)
     assert "Traceback" not in formgrader.locator("body").inner_text()
     lab_page.screenshot("formgrader-shows-the-named-mistake")

@@ -4,18 +4,13 @@ import re
 
 import nbformat
 import pytest
+from browser_support import ITS_DIAGNOSIS, RIGHT_HIDDEN_DELTA, WRONG_HIDDEN_DELTA
 
 from mlp_helpers import grading
 
 pytestmark = pytest.mark.browser
 
 ASSIGNMENT = "release/01_xor/01_xor.ipynb"
-
-WRONG_HIDDEN_DELTA = '''def hidden_delta(delta_next, W_next, a):
-    return (delta_next @ W_next.T) * (1 - a)'''
-RIGHT_HIDDEN_DELTA = '''def hidden_delta(delta_next, W_next, a):
-    return (delta_next @ W_next.T) * a * (1 - a)'''
-
 
 @pytest.fixture
 def student_at_part_4(course):
@@ -47,7 +42,7 @@ def test_student_reads_the_named_mistake_fixes_it_and_validates(lab_page, studen
     lab_page.wait_idle()
     message = test.locator(".jp-OutputArea-output").inner_text()
     assert message.startswith("CheckFailed")
-    assert "1 - a" in message
+    assert ITS_DIAGNOSIS in message
     assert "Traceback" not in message
     assert len(message.strip().splitlines()) == 1
     lab_page.show(test)
