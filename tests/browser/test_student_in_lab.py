@@ -25,6 +25,14 @@ def student_at_part_4(course):
     return path
 
 
+def validate(lab_page):
+    """Press the notebook's Validate button; return the text of the dialog that answers."""
+    lab_page.page.locator(".jp-NotebookPanel-toolbar .validate-button").click()
+    result = lab_page.page.locator(".jp-Dialog")
+    result.wait_for(timeout=60_000)
+    return result.inner_text()
+
+
 def test_student_reads_the_named_mistake_fixes_it_and_validates(lab_page, student_at_part_4):
     page = lab_page.page
     lab_page.open()
@@ -47,6 +55,12 @@ def test_student_reads_the_named_mistake_fixes_it_and_validates(lab_page, studen
     assert len(message.strip().splitlines()) == 1
     lab_page.show(test)
     lab_page.screenshot("wrong-hidden-delta-named")
+    report = validate(lab_page)
+    assert "The following cell failed" in report
+    assert ITS_DIAGNOSIS in report
+    assert "Traceback" not in report
+    lab_page.screenshot("validate-names-the-failing-test")
+    page.locator(".jp-Dialog").get_by_role("button", name="Ok").click()
 
     lab_page.replace_source(solution, RIGHT_HIDDEN_DELTA)
     page.keyboard.press("Shift+Enter")
@@ -57,8 +71,5 @@ def test_student_reads_the_named_mistake_fixes_it_and_validates(lab_page, studen
     lab_page.show(test)
     lab_page.screenshot("fixed-test-passes")
 
-    page.locator(".jp-NotebookPanel-toolbar .validate-button").click()
-    result = page.locator(".jp-Dialog")
-    result.wait_for(timeout=60_000)
-    assert "Success! Your notebook passes all the tests." in result.inner_text()
-    lab_page.screenshot("validate-result")
+    assert "Success! Your notebook passes all the tests." in validate(lab_page)
+    lab_page.screenshot("validate-says-success")
