@@ -81,16 +81,24 @@ PLANTED = {
 }
 # What the feedback must say about each planted bug (words of the check's message).
 PLANTED_WORDS = {
-    ("01_xor", "sigmoid"): "sign", ("01_xor", "sigmoid_derivative"): "1 - a",
-    ("01_xor", "output_delta_mse"): "loss", ("01_xor", "hidden_delta"): "1 - a",
-    ("01_xor", "dense_gradients"): "averaged", ("01_xor", "train_xor"): "the loss went up",
-    ("02_mse_gradient", "mse_loss"): "too large", ("02_mse_gradient", "numerical_gradient"): "h",
-    ("02_mse_gradient", "relative_error"): "relative_error",
-    ("02_mse_gradient", "xor_loss_and_gradients"): "layer 1",
-    ("02_mse_gradient", "matching_learning_rate"): "wrong way",
-    ("03_mnist", "softmax"): "softmax", ("03_mnist", "cross_entropy_loss"): "too large",
-    ("03_mnist", "backward_two_hidden"): "layer 1", ("03_mnist", "learner_bugs"): "1 of your 1",
-    ("03_mnist", "train_two_hidden"): "full-batch",
+    ("01_xor", "sigmoid"): "the sign inside the exponent is flipped",
+    ("01_xor", "sigmoid_derivative"): "You returned 1 - a",
+    ("01_xor", "output_delta_mse"): "such as the loss value",
+    ("01_xor", "hidden_delta"): "You used 1 - a as the derivative",
+    ("01_xor", "dense_gradients"): "db is averaged over the examples",
+    ("01_xor", "train_xor"): "check that the update subtracts lr * gradient",
+    ("02_mse_gradient", "mse_loss"): "the 1/n of the mean is missing",
+    ("02_mse_gradient", "numerical_gradient"): "twice too large",
+    ("02_mse_gradient", "relative_error"): "symmetric in x and y",
+    ("02_mse_gradient", "xor_loss_and_gradients"): "the mistake enters at layer 1. The numbers "
+                                                   "fit this mistake: the delta of layer 1",
+    ("02_mse_gradient", "matching_learning_rate"): "the factor n goes the wrong way",
+    ("03_mnist", "softmax"): "rows do not each sum to 1",
+    ("03_mnist", "cross_entropy_loss"): "the 1/n of the mean is missing",
+    ("03_mnist", "backward_two_hidden"): "the mistake enters at layer 1. The numbers fit this "
+                                         "mistake: the delta of layer 1",
+    ("03_mnist", "learner_bugs"): "1 of your 1 codes name a bug",
+    ("03_mnist", "train_two_hidden"): "full-batch gradient descent",
 }
 
 ALTERNATIVES = {
