@@ -184,4 +184,5 @@ def _combine(spec, failures):
     alternatives = [f for f in kept[1:] if f.code != primary.code]
     if alternatives:
         text += f" Another explanation fits these numbers too. {alternatives[0].text}"
-    return Diagnosis(primary.code, f"`{spec.name}`, on {label(spec, first_case)}: {text}")
+    # The diagnosis comes first: Validate's dialog shows the message on one unwrapped line.
+    return Diagnosis(primary.code, f"`{spec.name}`: {text} (Seen on {label(spec, first_case)}.)")
