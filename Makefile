@@ -22,8 +22,9 @@ lab: $(READY)
 	PATH='$(abspath $(BIN))':"$$PATH" JUPYTER_CONFIG_PATH='$(CURDIR)/jupyter' \
 	    $(BIN)/jupyter lab --notebook-dir=. $(LAB_ARGS)
 
+# Both cores: a test file runs whole on one worker, so its module fixtures run once.
 test: $(READY)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 	$(BIN)/ruff check .
 
 lint: $(READY)
@@ -40,7 +41,6 @@ release: $(READY)
 #   make check NB=release/02_mse_gradient/02_mse_gradient.ipynb
 check: $(READY)
 	$(BIN)/python -m mlp_helpers.grading $(NB)
-
 
 # Speed of the reference against PyTorch, of grading and of the whole course (benchmarks/README.md).
 # PyTorch is optional: `.venv/bin/pip install -e '.[bench]'`; without it only numpy is timed.

@@ -14,3 +14,14 @@ import pytest
 @pytest.fixture
 def rng():
     return np.random.default_rng(12345)
+
+
+def pytest_terminal_summary(terminalreporter):
+    # Here rather than in tests/browser/conftest.py: with pytest-xdist only this file is loaded
+    # by the process that prints the summary.
+    skipped = [report for report in terminalreporter.stats.get("skipped", [])
+               if "browser tests need Chromium" in str(report.longrepr)]
+    if skipped:
+        reason = str(skipped[0].longrepr[2]).removeprefix("Skipped: ")
+        terminalreporter.write_line(f"NOTE: {len(skipped)} browser tests skipped: {reason}",
+                                    yellow=True, bold=True)

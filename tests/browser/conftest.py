@@ -2,7 +2,7 @@
 
 The tests marked ``browser`` run when Chromium is installed at ``CHROMIUM`` (``.ci/run``
 installs it from Debian) and are skipped with the reason otherwise, announced in one line at the
-end of the run.
+end of the run (by ``tests/conftest.py``, which pytest-xdist's controller also loads).
 """
 
 import re
@@ -22,17 +22,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
-
-
-def pytest_terminal_summary(terminalreporter):
-    skipped = [
-        report for report in terminalreporter.stats.get("skipped", [])
-        if SKIP_REASON in str(report.longrepr)
-    ]
-    if skipped:
-        terminalreporter.write_line(
-            f"NOTE: {len(skipped)} browser tests skipped: {SKIP_REASON}", yellow=True, bold=True
-        )
 
 
 @pytest.fixture(scope="session")
