@@ -83,7 +83,7 @@ def grading_lines(result):
                      f"{summary['q3']:.2f}] | {figures['ratio_to_empty']:.2f} "
                      f"| {figures['class_of_100_minutes']:.1f} min | {', '.join(parts)} |")
     lines += ["", f"A class of 100 on every assignment: "
-              f"**{result['class_of_100_all_assignments_minutes']:.0f} minutes** of autograde."]
+              f"**{result['class_of_100_all_assignments_minutes']:.1f} minutes** of autograde."]
     return lines
 
 
