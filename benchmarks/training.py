@@ -28,8 +28,8 @@ import numpy as np
 from benchmarks._common import blas_pools, blas_threads, machine, spread, summarize, write_json
 
 TORCH_HINT = ("PyTorch is not installed, so only the numpy side is measured. Install it with "
-              "`.venv/bin/pip install -e '.[bench]'` (or `pip install torch==2.13.0`; take the "
-              "CPU wheel, e.g. --index-url https://download.pytorch.org/whl/cpu, to avoid CUDA).")
+              "`.venv/bin/pip install -e '.[bench]'` (or `pip install torch==2.13.0`; on Linux "
+              "take the CPU-only wheel from PyTorch's own index, or pip pulls several GB of CUDA).")
 # Idle OpenBLAS and OpenMP threads spin for up to ~0.1 s after their last call; waiting that
 # long before each timed epoch keeps one contender's spinning threads out of the next one's time.
 SETTLE_SECONDS = 0.15
