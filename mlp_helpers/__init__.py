@@ -15,7 +15,8 @@ from mlp_helpers.gradcheck import (
 )
 from mlp_helpers.layers import dense_backward, dense_forward, sigmoid_backward, sigmoid_forward
 from mlp_helpers.losses import cross_entropy_loss, mse_loss
-from mlp_helpers.network import MLP, History, init_weights, train
+from mlp_helpers.network import MLP, init_weights
+from mlp_helpers.training import History, train
 
 __all__ = [
     "MLP",

@@ -82,7 +82,8 @@ def _raw_mnist(path):
 
 
 def _split(images, digits, flatten, dtype):
-    X = images.astype(dtype) / dtype(255.0)
+    X = images.astype(dtype)
+    X /= dtype(255.0)  # in place: one copy of the training set instead of two
     if flatten:
         X = X.reshape(len(X), -1)
     labels = (digits == DIGITS[1]).astype(np.int64)

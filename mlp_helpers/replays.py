@@ -22,7 +22,8 @@ from mlp_helpers.bugs import (
 )
 from mlp_helpers.data import load_mnist_3v7, xor
 from mlp_helpers.deltas import _dense_gradients
-from mlp_helpers.network import MLP, train
+from mlp_helpers.network import MLP
+from mlp_helpers.training import train
 
 
 @dataclass(frozen=True)

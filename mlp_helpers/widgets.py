@@ -16,10 +16,11 @@ import numpy as np
 
 from mlp_helpers.bugs import BUGS
 from mlp_helpers.data import xor
-from mlp_helpers.network import INIT_SCHEMES, MLP, train
+from mlp_helpers.network import INIT_SCHEMES, MLP
 from mlp_helpers.plots import plot_loss_curves, plot_xor_decision_boundary
 from mlp_helpers.plots_xor import plot_loss_and_boundary
 from mlp_helpers.replays import MNIST_SUBSET, Setting, mnist_subset, replay_xor
+from mlp_helpers.training import train
 
 CORRECT = "none: the contract's rules"
 # Settings chosen so one run answers a slider in about a second on a laptop.

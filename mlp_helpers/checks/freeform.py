@@ -9,7 +9,7 @@ costs points once.
 
 import numpy as np
 
-from mlp_helpers import network
+from mlp_helpers import network, training
 from mlp_helpers.activations import _sigmoid, sigmoid_derivative
 from mlp_helpers.checks._backprop_mistakes import (
     gradient_fixture,
@@ -20,9 +20,10 @@ from mlp_helpers.checks._core import CheckFailed, Diagnosis, diagnoser
 from mlp_helpers.checks._running import absent, failed_call, params_and_losses, run, same
 from mlp_helpers.data import xor
 from mlp_helpers.deltas import _dense_gradients, _hidden_delta, _output_delta_mse
-from mlp_helpers.network import MLP, train
+from mlp_helpers.network import MLP
+from mlp_helpers.training import train
 
-_REFERENCE_CODES = frozenset(f.__code__ for f in (MLP.backward, network.train,
+_REFERENCE_CODES = frozenset(f.__code__ for f in (MLP.backward, training.train,
                                                   network.MLP._forward))
 
 

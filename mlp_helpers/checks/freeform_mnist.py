@@ -6,7 +6,7 @@ training loop on real MNIST digits.
 
 import numpy as np
 
-from mlp_helpers import network
+from mlp_helpers import network, training
 from mlp_helpers.activations import _softmax
 from mlp_helpers.checks._backprop_mistakes import gradient_fixture, judge_gradients, network_from
 from mlp_helpers.checks._core import CODES, CheckFailed, Diagnosis, diagnoser
@@ -17,7 +17,7 @@ from mlp_helpers.losses import cross_entropy_loss
 
 ACCURACY_TARGET = 0.97
 # The swapped-in reference backward pass runs MLP.backward itself: only training is watched.
-_TRAINING_CODES = frozenset(f.__code__ for f in (network.train, network.MLP._forward))
+_TRAINING_CODES = frozenset(f.__code__ for f in (training.train, network.MLP._forward))
 
 
 def _raise(found):
