@@ -6,6 +6,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from committed import committed_bytes
 from nbgrader.validator import Validator
 from traitlets.config import Config
 
@@ -27,7 +28,9 @@ WRITTEN = {"01_xor": ["explain_loss_not_gradient"], "02_mse_gradient": ["explain
 
 
 def notebook(folder, assignment):
-    return nbformat.read(REPO / folder / assignment / f"{assignment}.ipynb", as_version=4)
+    """The committed notebook (a learner may have filled in release/ in their working copy)."""
+    path = REPO / folder / assignment / f"{assignment}.ipynb"
+    return nbformat.reads(committed_bytes(path).decode(), as_version=4)
 
 
 def grading_of(cell):
@@ -85,7 +88,7 @@ def test_points_table_in_the_introduction_matches_the_cells(assignment):
 def test_release_holds_no_solution_hidden_test_or_model_answer(assignment):
     source = {grading_of(cell).get("grade_id"): cell
               for cell in notebook("source", assignment).cells}
-    text = (REPO / "release" / assignment / f"{assignment}.ipynb").read_text()
+    text = committed_bytes(REPO / "release" / assignment / f"{assignment}.ipynb").decode()
     for banned in ("BEGIN SOLUTION", "HIDDEN TESTS", "hidden=True", "expected="):
         assert banned not in text
     for name in WRITTEN[assignment]:
@@ -108,6 +111,7 @@ def test_nbgrader_validate_passes_on_the_source_and_fails_on_the_release(tmp_pat
     # The validator executes the notebooks where they lie: work on copies.
     for folder in ("source", "release"):
         shutil.copytree(REPO / folder / assignment, tmp_path / folder)
+        nbformat.write(notebook(folder, assignment), tmp_path / folder / f"{assignment}.ipynb")
     passed = validator(invert=False).validate(str(tmp_path / "source" / f"{assignment}.ipynb"))
     assert not passed.get("failed"), passed
     assert not passed.get("changed"), passed
