@@ -31,6 +31,8 @@ for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 # Grading one notebook takes a few seconds (training runs shrink under NBGRADER_EXECUTION);
 # a cell that runs longer than this is stopped and costs only that cell.
 c.Execute.timeout = 60
+# A kernel may take long to start when a machine grades many notebooks at once.
+c.Execute.startup_timeout = 120
 
 # A test cell the student deleted is put back and run, with a comment saying so: deleting a
 # test neither earns nor silently loses its points. (An edited test cell is always restored.)

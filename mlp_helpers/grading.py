@@ -157,10 +157,30 @@ def _run_steps(assignment, steps):
 
     api = NbGraderAPI(config=PyFileConfigLoader("nbgrader_config.py", path=".").load_config())
     calls = {"generate_assignment": lambda: api.generate_assignment(assignment, force=True),
-             "autograde": lambda: api.autograde(assignment, "*", force=True),
+             "autograde": lambda: _autograde_class(api, assignment),
              "generate_feedback": lambda: api.generate_feedback(assignment, force=True)}
     return {step: {key: str(value) if key != "success" else bool(value)
                    for key, value in calls[step]().items()} for step in steps}
+
+
+def _autograde_class(api, assignment):
+    """``autograde`` every student; one whose notebook could not run at all is tried once more.
+
+    On a busy machine a grading kernel can fail to start in time, and nbgrader then skips that
+    student's whole notebook. A second try, alone, grades them; a notebook that really breaks
+    the kernel fails again and is reported as nbgrader reports it.
+    """
+    result = api.autograde(assignment, "*", force=True)
+    skipped = [folder.name for folder in sorted(Path("submitted").iterdir())
+               if (folder / assignment).is_dir()
+               and not (Path("autograded") / folder.name / assignment).is_dir()]
+    for student in skipped:
+        retry = api.autograde(assignment, student, force=True)
+        result = {"success": retry["success"] and all(
+                      (Path("autograded") / name / assignment).is_dir() for name in skipped),
+                  "log": f"{result['log']}\n[retried {student}]\n{retry['log']}",
+                  "error": retry["error"]}
+    return result
 
 
 def _require(process, step):
