@@ -6,6 +6,7 @@ checked against its sha256 on every load.
 """
 
 import hashlib
+import mmap
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -81,11 +82,29 @@ def _raw_mnist(path):
         return {key: archive[key] for key in ("x_train", "y_train", "x_test", "y_test")}
 
 
+def prefaulted_empty(shape, dtype=np.float64):
+    """``np.empty(shape, dtype)`` whose memory the OS maps in one go, where Linux allows it.
+
+    A fresh array's memory is mapped page by page as it is first written; for the 78 MB of the
+    training set that is about 20 000 page faults, most of the time a new kernel spends loading
+    MNIST. ``MAP_POPULATE`` maps every page at once, several times faster.
+    """
+    populate = getattr(mmap, "MAP_POPULATE", 0)
+    nbytes = int(np.prod(shape)) * np.dtype(dtype).itemsize
+    if not populate or nbytes == 0:
+        return np.empty(shape, dtype)
+    memory = mmap.mmap(-1, nbytes, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS | populate)
+    return np.frombuffer(memory, dtype=dtype).reshape(shape)
+
+
+def scale_pixels(images, out):
+    """Write ``images / 255`` (``uint8`` pixels to floats in [0, 1]) into ``out``, in its dtype."""
+    return np.divide(images.reshape(out.shape), out.dtype.type(255.0), out=out, dtype=out.dtype)
+
+
 def _split(images, digits, flatten, dtype):
-    X = images.astype(dtype)
-    X /= dtype(255.0)  # in place: one copy of the training set instead of two
-    if flatten:
-        X = X.reshape(len(X), -1)
+    shape = (len(images), int(np.prod(images.shape[1:]))) if flatten else images.shape
+    X = scale_pixels(images, prefaulted_empty(shape, dtype))
     labels = (digits == DIGITS[1]).astype(np.int64)
     return Split(X=X, labels=labels, Y=np.eye(2, dtype=dtype)[labels])
 

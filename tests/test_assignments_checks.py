@@ -164,3 +164,68 @@ def test_named_bugs_must_be_diagnosis_codes_and_are_compared_only_when_graded():
     with pytest.raises(checks.CheckFailed, match="1 of your 2 codes name a bug"):
         checks.check_learner_bugs({"sign", "sum-not-mean"}, hidden=True, expected=expected)
     checks.check_learner_bugs(list(expected), hidden=True, expected=expected)
+
+
+def counting(train_xor):
+    """``train_xor`` that also counts its calls in ``.calls``."""
+    def counted(*args, **kwargs):
+        counted.calls += 1
+        return train_xor(*args, **kwargs)
+    counted.calls = 0
+    return counted
+
+
+def test_hidden_test_does_not_train_again_the_run_the_visible_test_passed():
+    train_xor = counting(make_train_xor())
+    checks.check_train_xor(train_xor)
+    checks.check_train_xor(train_xor, hidden=True)
+    checks.check_train_xor(train_xor, hidden=True)
+    assert train_xor.calls == 2  # the default run, then the hidden run with 8 units
+
+
+def test_a_run_that_failed_is_trained_and_judged_again():
+    train_xor = counting(make_train_xor(step_sign=+1.0))
+    first = checks.diagnose("train_xor", train_xor, hidden=False)
+    assert checks.diagnose("train_xor", train_xor) == first
+    assert train_xor.calls == 2
+
+
+def test_a_loop_that_changes_the_digits_in_place_does_not_change_what_the_next_check_gives():
+    seen = []
+
+    def train_two_hidden(X, Y, epochs=3):
+        seen.append(X[:5].copy())
+        X *= 0.0
+        raise ValueError("this loop wipes its inputs")
+
+    for hidden in (False, True, False):
+        found = checks.diagnose("train_two_hidden", train_two_hidden, hidden=hidden)
+        assert found.message.startswith("`train_two_hidden` raised ValueError")
+    pristine = mh.load_mnist_3v7().train.X[:5]
+    assert len(seen) == 3
+    assert all(np.array_equal(X, pristine) for X in seen)
+
+
+def test_a_loop_that_hides_its_use_of_the_reference_is_still_caught_and_the_reference_restored():
+    from mlp_helpers import train as imported_train  # bound before the check runs
+
+    def train_xor(X, Y, hidden_units=5, lr=2.0, epochs=2000, seed=0):
+        net = mh.MLP((2, hidden_units, 1), output="sigmoid", seed=seed)
+        try:
+            history = imported_train(net, X, Y, lr=lr, epochs=epochs)
+        except Exception:
+            history = mh.History(loss=[0.2, 0.1])
+        return make_train_xor()(X, Y, hidden_units, lr, epochs, seed)[0], history.loss
+
+    assert checks.diagnose("train_xor", train_xor).code == "calls-reference"
+    net = mh.MLP((2, 3, 1), output="sigmoid")
+    assert mh.train(net, X_XOR, Y_XOR, lr=1.0, epochs=2).loss[1] < np.inf
+
+
+def test_an_mnist_loop_that_trains_the_reference_network_is_told_to_write_its_own():
+    def train_two_hidden(X, Y, epochs=3):
+        net = mh.MLP((784, 8, 4, 2), seed=0)
+        history = mh.train(net, X, Y, lr=0.5, epochs=epochs, batch_size=32)
+        return net.parameters(), history.loss
+
+    assert checks.diagnose("train_two_hidden", train_two_hidden).code == "calls-reference"

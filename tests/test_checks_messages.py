@@ -1,6 +1,7 @@
 """What a student reads when a check fails, and checks that survive a hostile notebook."""
 
 import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -252,3 +253,11 @@ def test_documented_examples_get_the_documented_code_and_words(monkeypatch):
         found = checks.diagnose(entry.name, entry.function)
         assert excerpt in found.message, (entry_id, excerpt, found.message)
         assert code in (None, found.code), (entry_id, code, found.code)
+
+
+def test_importing_the_checks_leaves_numpy_testing_unimported():
+    # A kernel that grades a notebook pays for every import; numpy.testing costs 60 ms.
+    code = "import sys, mlp_helpers.checks; print('numpy.testing' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "False"

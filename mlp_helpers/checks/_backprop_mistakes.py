@@ -12,12 +12,13 @@ from mlp_helpers.checks._running import same
 from mlp_helpers.network import MLP
 
 
-def network_from(params, output):
-    """An ``MLP`` holding copies of ``params`` (``W1, b1, ...``), with the given output."""
+def network_from(params, output, copy=True):
+    """An ``MLP`` holding ``params`` (``W1, b1, ...``), copied unless ``copy`` is False."""
     count = len([key for key in params if key.startswith("W")])
+    as_float = np.array if copy else np.asarray
     net = object.__new__(MLP)  # as MLP.copy does: no random initial weights to draw
-    net.weights = [np.array(params[f"W{l}"], dtype=float) for l in range(1, count + 1)]
-    net.biases = [np.array(params[f"b{l}"], dtype=float).reshape(1, -1)
+    net.weights = [as_float(params[f"W{l}"], dtype=float) for l in range(1, count + 1)]
+    net.biases = [as_float(params[f"b{l}"], dtype=float).reshape(1, -1)
                   for l in range(1, count + 1)]
     net.layer_sizes = tuple([net.weights[0].shape[0]] + [W.shape[1] for W in net.weights])
     net.output = output

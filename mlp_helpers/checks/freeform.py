@@ -9,7 +9,6 @@ costs points once.
 
 import numpy as np
 
-from mlp_helpers import network, training
 from mlp_helpers.activations import _sigmoid, sigmoid_derivative
 from mlp_helpers.checks._backprop_mistakes import (
     gradient_fixture,
@@ -23,8 +22,9 @@ from mlp_helpers.deltas import _dense_gradients, _hidden_delta, _output_delta_ms
 from mlp_helpers.network import MLP
 from mlp_helpers.training import train
 
-_REFERENCE_CODES = frozenset(f.__code__ for f in (MLP.backward, training.train,
-                                                  network.MLP._forward))
+# The reference network's forward and backward passes: ``train``, ``forward``, ``loss`` and
+# ``predict`` all run through them, so a loop that calls any of them is caught.
+REFERENCE_METHODS = ((MLP, "_forward"), (MLP, "backward"))
 
 
 def _raise(found):
@@ -54,22 +54,33 @@ _XOR_RULES = {"sigmoid": _sigmoid, "sigmoid_derivative": sigmoid_derivative,
               "dense_gradients": _dense_gradients}
 
 
+# Training runs a function has already passed, by id: the hidden test repeats the visible
+# test's run, and training XOR twice would double the grading time of the notebook. The
+# function itself is kept so that its id cannot be reused by another one.
+_PASSED_RUNS = {}
+
+
 @diagnoser("train_xor")
 def diagnose_train_xor(student, hidden=True):
     """Train with the student's loop (and the reference rules) and judge the run."""
     found = absent("train_xor", student)
     X, Y = xor()
-    runs = [{}] + ([{"hidden_units": 8, "seed": 1}] if hidden else [])
-    for kwargs in runs:
+    runs = [(), (("hidden_units", 8), ("seed", 1))][:2 if hidden else 1]
+    for run_key in runs:
         if found:
             return found
+        if run_key in _PASSED_RUNS.get(id(student), (None, ()))[1]:
+            continue
+        kwargs = dict(run_key)
         units = kwargs.get("hidden_units", 5)
         outcome = run(student, (X.copy(), Y.copy()), kwargs, swap=_XOR_RULES,
-                      reference_codes=_REFERENCE_CODES)
+                      watch=REFERENCE_METHODS)
         found = (failed_call("train_xor", outcome, outcome.seconds)
                  or params_and_losses("train_xor", outcome.value, {
                      "W1": (2, units), "b1": (1, units), "W2": (units, 1), "b2": (1, 1)})
                  or _sides("train_xor", network_from(outcome.value[0], "sigmoid"), X, Y))
+        if not found:
+            _PASSED_RUNS.setdefault(id(student), (student, set()))[1].add(run_key)
     return found
 
 
@@ -91,7 +102,7 @@ def diagnose_xor_loss_and_gradients(student, hidden=True):
             X, Y = xor()
         params = net.copy().parameters()
         outcome = run(student, (params, X.copy(), Y.copy()), swap=("mse_loss",),
-                      reference_codes=_REFERENCE_CODES)
+                      watch=REFERENCE_METHODS)
         found = failed_call("xor_loss_and_gradients", outcome, outcome.seconds)
         if found:
             return found
