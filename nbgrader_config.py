@@ -6,9 +6,10 @@
 import os
 
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades
+from nbgrader.converters import Autograde
+from nbgrader.preprocessors import ClearHiddenTests, Execute, GetGrades
 
-from mlp_helpers.grading_notebooks import HideTestTracebacks
+from mlp_helpers.grading_notebooks import HideTestTracebacks, KernelRestartingExecute
 
 c = get_config()  # noqa: F821 (defined by nbgrader when it loads this file)
 root = os.path.dirname(os.path.abspath(__file__))
@@ -33,6 +34,12 @@ for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 c.Execute.timeout = 60
 # A kernel may take long to start when a machine grades many notebooks at once.
 c.Execute.startup_timeout = 120
+# A cell that kills its kernel (os._exit, a crash, the memory running out) costs that cell and
+# what depends on it, not the whole submission: the kernel is restarted and grading goes on.
+c.Autograde.autograde_preprocessors = [
+    KernelRestartingExecute if preprocessor is Execute else preprocessor
+    for preprocessor in Autograde.class_traits()["autograde_preprocessors"].default()
+]
 
 # A test cell the student deleted is put back and run, with a comment saying so: deleting a
 # test neither earns nor silently loses its points. (An edited test cell is always restored.)

@@ -1,16 +1,22 @@
 """What the graders read and write in notebooks.
 
 The instructor's answers in a source notebook, a student's copy of a release notebook with
-answers filled in, the points of each graded cell, the one-line error of each failed cell, and
-the feedback preprocessor that keeps tracebacks (which would quote hidden tests) out of the
-students' feedback.
+answers filled in, the points of each graded cell, the one-line error of each failed cell, the
+feedback preprocessor that keeps tracebacks (which would quote hidden tests) out of the
+students' feedback, and the autograde execution that survives a cell killing its kernel.
 """
 
 import copy
 import re
 
 import nbformat
-from nbgrader.preprocessors import NbGraderPreprocessor
+from jupyter_core.utils import run_sync
+from nbclient.exceptions import DeadKernelError
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+
+KERNEL_DIED = ("this cell stopped the Python kernel (os._exit, a crash, or running out of "
+               "memory). The cells above it were run again in a new kernel and grading went on "
+               "from the next cell; what this cell defines is missing.")
 
 _SOLUTION_MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*(\n|$)", re.MULTILINE)
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -31,6 +37,39 @@ class HideTestTracebacks(NbGraderPreprocessor):
                 if output.output_type == "error":
                     output.traceback = [_one_line(output)]
         return cell, resources
+
+
+class KernelRestartingExecute(Execute):
+    """nbgrader's ``Execute``, where a cell that kills its kernel costs that cell only.
+
+    With nbgrader's own, a kernel that dies (``os._exit`` in a student's cell, or in a function
+    a check calls; a crash; the memory running out) ends the execution, and nbgrader drops the
+    whole submission: the student gets no grade and no feedback. Here the cell gets a
+    ``KernelDied`` error instead, a new kernel runs the cells above it again (silently, to
+    rebuild the student's state) and execution goes on with the next cell, so only what
+    depended on the killing cell loses points.
+    """
+
+    def preprocess_cell(self, cell, resources, index):
+        """Execute one cell; if the kernel dies, record it and restart from the cells above."""
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            self.log.warning("Cell %s stopped the kernel; restarting it.", index)
+        cell.outputs = [nbformat.v4.new_output("error", ename="KernelDied", evalue=KERNEL_DIED,
+                                               traceback=[f"KernelDied: {KERNEL_DIED}"])]
+        run_sync(self.km.restart_kernel)(now=True)
+        run_sync(self.kc.wait_for_ready)(timeout=self.startup_timeout)
+        for earlier in self.nb.cells[:index]:
+            if earlier.cell_type == "code" and earlier.source.strip() and not _killed(earlier):
+                self.wait_for_reply(self.kc.execute(earlier.source, silent=True,
+                                                    store_history=False), earlier)
+        return cell, resources
+
+
+def _killed(cell):
+    # A cell that killed the kernel once would kill the new one too: it is not run again.
+    return any(output.get("ename") == "KernelDied" for output in cell.get("outputs", []))
 
 
 def _one_line(error):

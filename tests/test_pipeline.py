@@ -4,7 +4,8 @@ Each assignment is graded in its own temporary course, in one ``autograde`` run 
 class (the three courses run side by side), then ``generate_feedback``. The students: the full
 solution, the untouched release, one planted bug per graded part, a correct solution written
 differently, and bad submissions (a cell that raises, an infinite loop, a deleted or edited test
-cell, wrong shapes, nan, warnings on stderr, calling the reference, replacing numpy.allclose).
+cell, wrong shapes, nan, warnings on stderr, calling the reference, replacing numpy.allclose,
+killing the kernel).
 """
 
 import csv
@@ -202,6 +203,15 @@ BAD = {
         "calls_reference": ({"relative_error": "def relative_error(x, y):\n"
                              "    return mh.relative_error(x, y)\n"}, ["test_relative_error"],
                             "calls the reference"),
+        # Cells that kill the kernel: the kernel is restarted, and only what depends on them
+        # loses points (nbgrader alone would drop the whole submission, grade and feedback).
+        "exits_in_a_cell": ({"relative_error": "import os\n\nos._exit(1)\n\n"
+                             + SOLUTIONS["02_mse_gradient"]["relative_error"]},
+                            ["test_relative_error"], "stopped the Python kernel"),
+        # Kills the kernel in its test cell, then again in the gradient check that calls it.
+        "exits_when_called": ({"numerical_gradient": "def numerical_gradient(f, x, h=1e-5):\n"
+                               "    import os\n    os._exit(1)\n"},
+                              ["test_numerical_gradient"], "KernelDied: this cell stopped"),
     },
     "03_mnist": {
         "nan_results": (edit("03_mnist", "cross_entropy_loss", "np.log(np.maximum(p, 1e-300))",
