@@ -20,8 +20,10 @@ def _args(case):
 def _dense_cases():
     def make(rng, n, fan_in, fan_out):
         return rng.normal(0.0, 1.0, (n, fan_in)), rng.normal(0.0, 0.1, (n, fan_out))
-    return standard_cases(make, [[(5, 3, 2), (4, 4, 3)], (1, 3, 2), (6, 4, 3), (4, 3, 2),
-                                 (6, 2, 5)], seed=13)
+    # The square (3, 3, 3) lets a product with the wrong operand transposed run, so it can be
+    # named rather than only fail with numpy's shape error on the other shapes.
+    return standard_cases(make, [[(5, 3, 2), (4, 4, 3), (3, 3, 3)], (1, 3, 2), (6, 4, 3),
+                                 (4, 3, 2), (6, 2, 5)], seed=13)
 
 
 _DW_MISTAKES = [
@@ -31,6 +33,10 @@ _DW_MISTAKES = [
     Structure("missing-transpose", "transposed", "dW has the shape (fan_out, fan_in): it is the "
               "transpose of the gradient. dW has the shape of W, (fan_in, fan_out).",
               lambda case: _args(case)[1].T @ _args(case)[0]),
+    Structure("missing-transpose", "delta-transposed", "dW: you transposed delta where a_prev's "
+              "transpose belongs. a_prev @ delta.T pairs examples with examples; the product "
+              "must sum over the n examples: a_prev is (n, fan_in) and delta is (n, fan_out).",
+              lambda case: _args(case)[0] @ _args(case)[1].T),
 ]
 _DW_FACTORS = [
     Factor("mean-twice", "1/n", "dW is {n} times too small, a factor 1/n with n = {n}: delta "

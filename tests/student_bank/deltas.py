@@ -167,6 +167,11 @@ def dense_gradients_transposed(a_prev, delta):
     return np.dot(delta.T, a_prev), np.sum(delta, axis=0, keepdims=True)
 
 
+@planted("dense_gradients", "missing-transpose", "delta-transposed")
+def dense_gradients_delta_transposed(a_prev, delta):
+    return a_prev @ delta.T, delta.sum(axis=0, keepdims=True)
+
+
 @planted("dense_gradients", "mean-twice", "divides-dW-by-n")
 def dense_gradients_averaged(a_prev, delta):
     n = a_prev.shape[0]
