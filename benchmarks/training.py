@@ -43,7 +43,7 @@ class Settings:
     batch_size: int = 128
     lr: float = 3.0
     epochs: int = 10
-    repeats: int = 3
+    repeats: int = 5
     train_size: int = 0
     dtypes: tuple = ("float64", "float32")
     seed: int = 0
@@ -276,7 +276,7 @@ def gemm_worker(connection, settings, dtype):
         size = 1024
         A, B = rng.random((size, size), dtype=dtype), rng.random((size, size), dtype=dtype)
         times = []
-        for _ in range(5):
+        for _ in range(21):  # a single product is easily caught by a burst of load
             start = time.perf_counter()
             A @ B
             times.append(time.perf_counter() - start)
@@ -320,12 +320,17 @@ def measure_overheads(settings, dtype, repeats=20):
 
 
 def run_dtype(settings, dtype, names):
-    """Interleave the contenders epoch by epoch over ``settings.repeats`` fresh runs."""
-    contenders = [Contender(name, WORKERS[name], settings, dtype) for name in names]
+    """Interleave the contenders epoch by epoch over ``settings.repeats`` fresh runs.
+
+    Every repeat starts new worker processes: where a process's arrays land in memory changes
+    all of its epochs alike, by up to 20 % here, so one process per contender for the whole
+    run would turn that luck into a steady difference between contenders.
+    """
     times = {name: [] for name in names}
     finals = {name: [] for name in names}
-    try:
-        for repeat in range(settings.repeats):
+    for repeat in range(settings.repeats):
+        contenders = [Contender(name, WORKERS[name], settings, dtype) for name in names]
+        try:
             for contender in contenders:
                 contender.ask("new")
             for epoch in range(settings.epochs):
@@ -335,9 +340,9 @@ def run_dtype(settings, dtype, names):
                     times[contender.name].append(contender.ask())
             for contender in contenders:
                 finals[contender.name].append(contender.ask("report"))
-    finally:
-        for contender in contenders:
-            contender.close()
+        finally:
+            for contender in contenders:
+                contender.close()
     return times, finals
 
 
