@@ -50,7 +50,8 @@ def nbgrader(course, *args):
     """Run ``nbgrader <args>`` in ``course``; return the ``subprocess.CompletedProcess``.
 
     Output is captured as text. A non-zero exit is returned, not raised: ``autograde`` exits
-    non-zero when one student's kernel dies, after grading everyone else.
+    non-zero when a student's notebook could not be run at all (a kernel that does not start),
+    after grading everyone else.
     """
     return subprocess.run([sys.executable, "-m", "nbgrader", *map(str, args)], cwd=course,
                           env=environment(), capture_output=True, text=True, check=False)
@@ -167,8 +168,9 @@ def _autograde_class(api, assignment):
     """``autograde`` every student; one whose notebook could not run at all is tried once more.
 
     On a busy machine a grading kernel can fail to start in time, and nbgrader then skips that
-    student's whole notebook. A second try, alone, grades them; a notebook that really breaks
-    the kernel fails again and is reported as nbgrader reports it.
+    student's whole notebook. A second try, alone, grades them; a kernel that cannot start at
+    all fails again and is reported as nbgrader reports it. (A cell that kills a running
+    kernel is handled while executing: see ``grading_notebooks.KernelRestartingExecute``.)
     """
     result = api.autograde(assignment, "*", force=True)
     skipped = [folder.name for folder in sorted(Path("submitted").iterdir())
@@ -178,8 +180,9 @@ def _autograde_class(api, assignment):
         retry = api.autograde(assignment, student, force=True)
         result = {"success": retry["success"] and all(
                       (Path("autograded") / name / assignment).is_dir() for name in skipped),
-                  "log": f"{result['log']}\n[retried {student}]\n{retry['log']}",
-                  "error": retry["error"]}
+                  "log": f"{result.get('log', '')}\n[retried {student}]\n{retry.get('log', '')}",
+                  # nbgrader's answer has an "error" only when the step failed.
+                  "error": retry.get("error", "")}
     return result
 
 
