@@ -33,9 +33,9 @@ from mlp_helpers.grading_notebooks import (
 REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = ("01_xor", "02_mse_gradient", "03_mnist")
 __all__ = ["ASSIGNMENTS", "STEPS", "HideTestTracebacks", "Report", "autograde", "environment",
-           "feedback_html",
-           "fill_in", "generate_assignment", "generate_feedback", "grade_notebook", "make_course",
-           "max_scores", "messages", "nbgrader", "pipeline", "scores", "solutions", "submit"]
+           "feedback_html", "fill_in", "generate_assignment", "generate_feedback",
+           "grade_notebook", "make_course", "max_scores", "messages", "nbgrader", "pipeline",
+           "scores", "solutions", "submit"]
 
 
 def environment():
@@ -50,8 +50,7 @@ def nbgrader(course, *args):
     """Run ``nbgrader <args>`` in ``course``; return the ``subprocess.CompletedProcess``.
 
     Output is captured as text. A non-zero exit is returned, not raised: ``autograde`` exits
-    non-zero when a student's notebook could not be run at all (a kernel that does not start),
-    after grading everyone else.
+    non-zero when a student's kernel cannot start, after grading everyone else.
     """
     return subprocess.run([sys.executable, "-m", "nbgrader", *map(str, args)], cwd=course,
                           env=environment(), capture_output=True, text=True, check=False)
@@ -169,8 +168,7 @@ def _autograde_class(api, assignment):
 
     On a busy machine a grading kernel can fail to start in time, and nbgrader then skips that
     student's whole notebook. A second try, alone, grades them; a kernel that cannot start at
-    all fails again and is reported as nbgrader reports it. (A cell that kills a running
-    kernel is handled while executing: see ``grading_notebooks.KernelRestartingExecute``.)
+    all fails again, reported as nbgrader reports it.
     """
     result = api.autograde(assignment, "*", force=True)
     skipped = [folder.name for folder in sorted(Path("submitted").iterdir())
