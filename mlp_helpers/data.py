@@ -97,14 +97,12 @@ def prefaulted_empty(shape, dtype=np.float64):
     return np.frombuffer(memory, dtype=dtype).reshape(shape)
 
 
-def scale_pixels(images, out):
-    """Write ``images / 255`` (``uint8`` pixels to floats in [0, 1]) into ``out``, in its dtype."""
-    return np.divide(images.reshape(out.shape), out.dtype.type(255.0), out=out, dtype=out.dtype)
-
-
-def _split(images, digits, flatten, dtype):
+def _split(images, digits, flatten, dtype, out=None):
+    # ``out``: an array to write the pixels into instead of a new one. Dividing in ``dtype``
+    # gives the same values as ``images.astype(dtype) / 255``, without the second copy.
     shape = (len(images), int(np.prod(images.shape[1:]))) if flatten else images.shape
-    X = scale_pixels(images, prefaulted_empty(shape, dtype))
+    X = prefaulted_empty(shape, dtype) if out is None else out
+    np.divide(images.reshape(X.shape), X.dtype.type(255.0), out=X, dtype=X.dtype)
     labels = (digits == DIGITS[1]).astype(np.int64)
     return Split(X=X, labels=labels, Y=np.eye(2, dtype=dtype)[labels])
 

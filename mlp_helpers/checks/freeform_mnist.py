@@ -109,9 +109,9 @@ def _training_digits(count=None):
     """
     raw, buffer = _pixel_buffer()
     count = len(buffer) if count is None else count
-    X = data.scale_pixels(raw["x_train"][:count], buffer[:count])
-    labels = (raw["y_train"][:count] == data.DIGITS[1]).astype(np.int64)
-    return X, np.eye(2)[labels]
+    digits = data._split(raw["x_train"][:count], raw["y_train"][:count], flatten=True,
+                         dtype=np.float64, out=buffer[:count])
+    return digits.X, digits.Y
 
 
 def _batch_sizes_seen():
