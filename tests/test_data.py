@@ -55,6 +55,24 @@ def test_images_can_stay_28_by_28_and_in_float32():
     assert mnist.train.X.dtype == np.float32
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.float16])
+@pytest.mark.parametrize("flatten", [True, False])
+def test_pixels_are_exactly_the_bytes_divided_by_255_in_the_chosen_dtype(dtype, flatten):
+    raw = data._raw_mnist(data.MNIST_PATH)["x_test"]
+    X = mh.load_mnist_3v7(flatten=flatten, dtype=dtype).test.X
+    assert X.flags.writeable
+    assert X.flags.c_contiguous
+    np.testing.assert_array_equal(X, (raw.astype(dtype) / dtype(255.0)).reshape(X.shape))
+
+
+def test_prefaulted_arrays_are_ordinary_writable_arrays():
+    for shape, dtype in [((3, 4), np.float32), ((0, 784), np.float64), ((2, 28, 28), np.uint8)]:
+        array = data.prefaulted_empty(shape, dtype)
+        array[...] = 1
+        assert (array.shape, array.dtype) == (shape, np.dtype(dtype))
+        assert (array == 1).all()
+
+
 def test_validation_split_is_seeded_disjoint_and_leaves_test_alone():
     a = mh.load_mnist_3v7(validation_size=1000, seed=3)
     b = mh.load_mnist_3v7(validation_size=1000, seed=3)
