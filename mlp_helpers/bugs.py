@@ -1,8 +1,9 @@
 """The bugs learners wrote, each as one of the contract's rules with that rule's signature.
 
 Passing one to ``train(net, X, Y, ..., output_delta=bug)`` (or ``hidden_delta=``,
-``dense_gradients=``) runs the very same network with the bug in place. ``BUGS`` lists them by
-the contract's diagnosis code, for the "pick a bug" widget.
+``dense_gradients=``) runs the very same network with the bug in place. ``BUGS`` (sigmoid output
+and MSE) and ``MNIST_BUGS`` (softmax output and cross-entropy) list them by the contract's
+diagnosis code, for the "pick a bug" widgets.
 """
 
 from dataclasses import dataclass
@@ -51,6 +52,16 @@ def output_delta_softmax_aliased(p, y):
     return delta
 
 
+def output_delta_softmax_summed(p, y):
+    """Bug ``sum-not-mean`` under a softmax output: ``p - y``, the ``1/n`` left out."""
+    return p - y
+
+
+def output_delta_softmax_flipped_sign(p, y):
+    """Bug ``sign`` under a softmax output: ``(y - p) / n``, so every step climbs the loss."""
+    return (y - p) / p.shape[0]
+
+
 def dense_gradients_without_keepdims(a_prev, delta):
     """Bug ``bias-not-summed``: ``db`` summed without ``keepdims``, shape ``(units,)``."""
     return a_prev.T @ delta, delta.sum(axis=0)
@@ -78,4 +89,11 @@ BUGS = {bug.code: bug for bug in (
         "1 - a used as the sigmoid's derivative"),
     Bug("derivative-twice", "hidden_delta", hidden_delta_derivative_twice,
         "the derivative taken at sigma(a) instead of a"),
+)}
+MNIST_BUGS = {bug.code: bug for bug in (
+    Bug("sum-not-mean", "output_delta", output_delta_softmax_summed,
+        "the 1/n of the mean left out: steps n times larger"),
+    Bug("sign", "output_delta", output_delta_softmax_flipped_sign, "(y - p) instead of (p - y)"),
+    BUGS["one-minus-activation"],
+    BUGS["derivative-twice"],
 )}

@@ -14,7 +14,7 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
 
-from mlp_helpers.bugs import BUGS
+from mlp_helpers.bugs import BUGS, MNIST_BUGS
 from mlp_helpers.data import xor
 from mlp_helpers.network import INIT_SCHEMES, MLP
 from mlp_helpers.plots import plot_loss_curves, plot_xor_decision_boundary
@@ -27,6 +27,7 @@ CORRECT = "none: the contract's rules"
 XOR_DEMO = Setting(layer_sizes=(2, 3, 1), output="sigmoid", init="xavier", bias=True, seed=0,
                    lr=3.0, epochs=1000)
 MNIST_EPOCHS = 3
+MNIST_DEMO = {"lr": 0.5, "hidden": 32, "init": "xavier", "batch_size": 32}
 # Round values on a log scale: a continuous slider would show 3.16 where a person means 3.
 XOR_LEARNING_RATES = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0)
 MNIST_LEARNING_RATES = (0.001, 0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0)
@@ -143,27 +144,59 @@ def bug_picker(setting=XOR_DEMO):
     return Playground({"bug": _menu("bug", (CORRECT, *BUGS), CORRECT)}, run)
 
 
+def train_mnist(lr, hidden, init, batch_size, **rules):
+    """Train 784-``hidden``-16-2 (float32) on the MNIST subset; returns ``(net, history)``.
+
+    ``rules`` replace the contract's rules (``output_delta=``, ``hidden_delta=``...).
+    """
+    X, Y, X_test, Y_test, _ = mnist_subset()
+    net = MLP((784, hidden, 16, 2), init=init, seed=0, dtype=np.float32)
+    history = train(net, X, Y, lr=lr, epochs=MNIST_EPOCHS, batch_size=batch_size,
+                    validation=(X_test, Y_test), **rules)
+    return net, history
+
+
+def _test_accuracy(net):
+    _, _, X_test, _, labels_test = mnist_subset()
+    return f"on {len(labels_test)} held-out digits: {net.accuracy(X_test, labels_test):.1%}"
+
+
 def mnist_playground():
     """Learning rate, first hidden layer, initialisation and batch size for 784-h-16-2."""
     def run(lr, hidden, init, batch_size):
-        X, Y, X_test, Y_test, labels_test = mnist_subset()
-        net = MLP((784, hidden, 16, 2), init=init, seed=0, dtype=np.float32)
-        history = train(net, X, Y, lr=lr, epochs=MNIST_EPOCHS, batch_size=batch_size,
-                        validation=(X_test, Y_test))
+        net, history = train_mnist(lr, hidden, init, batch_size)
         fig, ax = plt.subplots(figsize=(6, 3.2))
         _, summary = plot_loss_curves(history, ax=ax, log_scale=False)
         title = f"784-{hidden}-16-2, {init}, lr {lr:.3g}, batch {batch_size}"
         ax.set_title(title, fontsize=9)
-        accuracy = net.accuracy(X_test, labels_test)
-        return fig, (f"{title}. {summary} Test accuracy on {len(labels_test)} held-out "
-                     f"digits: {accuracy:.1%}.")
+        return fig, f"{title}. {summary} Test accuracy {_test_accuracy(net)}."
 
     return Playground({
-        "lr": _choice("learning rate", MNIST_LEARNING_RATES, 0.5),
-        "hidden": _slider("hidden units", 32, 2, 128),
-        "init": _menu("init", INIT_SCHEMES, "xavier"),
-        "batch_size": _menu("batch size", (8, 32, 128, MNIST_SUBSET), 32),
+        "lr": _choice("learning rate", MNIST_LEARNING_RATES, MNIST_DEMO["lr"]),
+        "hidden": _slider("hidden units", MNIST_DEMO["hidden"], 2, 128),
+        "init": _menu("init", INIT_SCHEMES, MNIST_DEMO["init"]),
+        "batch_size": _menu("batch size", (8, 32, 128, MNIST_SUBSET), MNIST_DEMO["batch_size"]),
     }, run)
+
+
+def mnist_bug_picker():
+    """The MNIST playground's default run with a bug of ``MNIST_BUGS``, next to the correct one."""
+    correct_net, correct = train_mnist(**MNIST_DEMO)
+
+    def run(bug):
+        if bug == CORRECT:
+            net, runs, what = correct_net, {"correct": correct}, "the contract's rules"
+        else:
+            net, history = train_mnist(**MNIST_DEMO,
+                                       **{MNIST_BUGS[bug].rule: MNIST_BUGS[bug].function})
+            runs, what = {"correct": correct, bug: history}, f"{bug}: {MNIST_BUGS[bug].description}"
+        fig, ax = plt.subplots(figsize=(6, 3.2))
+        _, summary = plot_loss_curves(runs, ax=ax, log_scale=False)
+        ax.set_title(f"784-{MNIST_DEMO['hidden']}-16-2, {bug}", fontsize=9)
+        result = "Test accuracy" if bug == CORRECT else "With the bug, test accuracy"
+        return fig, f"Replay with {what}. {summary} {result} {_test_accuracy(net)}."
+
+    return Playground({"bug": _menu("bug", (CORRECT, *MNIST_BUGS), CORRECT)}, run)
 
 
 class LiveFigure:

@@ -1,6 +1,7 @@
 """The lectures' playgrounds answer their controls, and degrade to a picture without a kernel."""
 
 import base64
+import re
 
 import pytest
 
@@ -59,3 +60,24 @@ def test_mnist_playground_reports_test_accuracy_for_each_batch_size():
     assert "batch 32" in first
     assert "batch 1000" in playground.summary
     assert playground.summary != first
+
+
+def test_mnist_bug_picker_shows_which_bugs_a_mini_batch_run_forgives():
+    picker = widgets.mnist_bug_picker()
+    assert picker.summary.startswith("Replay with the contract's rules.")
+
+    def accuracy():
+        return float(re.search(r"held-out digits: ([0-9.]+)%", picker.summary).group(1))
+
+    correct = accuracy()
+    assert correct > 95.0
+    found = {}
+    for bug in widgets.MNIST_BUGS:
+        picker.controls["bug"].value = bug
+        assert f"Replay with {bug}: {widgets.MNIST_BUGS[bug].description}." in picker.summary
+        assert "With the bug, test accuracy" in picker.summary
+        found[bug] = accuracy()
+    assert found["sign"] <= 60.0  # every step climbs the loss
+    assert found["sum-not-mean"] <= 60.0  # steps 32 times larger
+    assert found["derivative-twice"] > correct - 2.0
+    assert correct - 10.0 < found["one-minus-activation"] < correct
