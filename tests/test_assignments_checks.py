@@ -1,5 +1,7 @@
 """The checks of the assignments' free-form parts, on students' functions written here."""
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -229,3 +231,158 @@ def test_an_mnist_loop_that_trains_the_reference_network_is_told_to_write_its_ow
         return net.parameters(), history.loss
 
     assert checks.diagnose("train_two_hidden", train_two_hidden).code == "calls-reference"
+
+
+def notebook(source):
+    """The namespace of a notebook that ran ``source``: its functions' globals."""
+    namespace = {"np": np}
+    exec(source, namespace)
+    return namespace
+
+
+XOR_NOTEBOOK = '''
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(z))  # part 1's sign mistake
+
+
+def hidden_delta(delta_next, W_next, a, derivative=None):
+    slope = a * (1 - a) if derivative is None else derivative(a)
+    return (delta_next @ W_next.T) * slope
+
+
+def train_xor(X, Y, hidden_units=5, lr=2.0, epochs=2000, seed=0, act=sigmoid):
+    rng = np.random.default_rng(seed)
+    W1, b1 = rng.standard_normal((2, hidden_units)), np.zeros((1, hidden_units))
+    W2, b2 = rng.standard_normal((hidden_units, 1)), np.zeros((1, 1))
+    losses = []
+    for _ in range(epochs):
+        a1 = act(X @ W1 + b1)
+        a2 = act(a1 @ W2 + b2)
+        losses.append(float(np.sum((a2 - Y) ** 2)) / (2 * len(X)))
+        delta2 = (a2 - Y) / len(Y) * a2 * (1 - a2)
+        delta1 = hidden_delta(delta2, W2, a1, derivative=lambda a: a * (1 - a))
+        W2, b2 = W2 - lr * a1.T @ delta2, b2 - lr * delta2.sum(0)
+        W1, b1 = W1 - lr * X.T @ delta1, b1 - lr * delta1.sum(0)
+    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}, losses
+'''
+
+
+def test_loop_reaching_a_function_through_a_default_argument_runs_with_the_reference():
+    # Part 1's mistake costs points in part 1 only, however the loop reaches `sigmoid`, and a
+    # part with an extra argument of the student's own still gets the reference in its place.
+    namespace = notebook(XOR_NOTEBOOK)
+    student_sigmoid = namespace["sigmoid"]
+    checks.check_train_xor(namespace["train_xor"], hidden=True)
+    assert namespace["sigmoid"] is student_sigmoid
+    assert student_sigmoid(np.array(0.0)) == 0.5
+    assert student_sigmoid(np.array(50.0)) < 1e-20
+    assert set(namespace) == {"np", "sigmoid", "hidden_delta", "train_xor", "__builtins__"}
+
+
+MNIST_NOTEBOOK = '''
+import functools
+
+
+def init_params(layer_sizes, seed=0):
+    rng = np.random.default_rng(seed)
+    params = {}
+    for l, (fan_in, fan_out) in enumerate(zip(layer_sizes[:-1], layer_sizes[1:]), start=1):
+        params[f"W{l}"] = rng.standard_normal((fan_in, fan_out)) / np.sqrt(fan_in)
+        params[f"b{l}"] = np.zeros((1, fan_out))
+    return params
+
+
+def forward_two_hidden(X, params):
+    a1 = 1 / (1 + np.exp(-(X @ params["W1"] + params["b1"])))
+    a2 = 1 / (1 + np.exp(-(a1 @ params["W2"] + params["b2"])))
+    z3 = a2 @ params["W3"] + params["b3"]
+    e = np.exp(z3 - z3.max(axis=1, keepdims=True))
+    return [X, a1, a2, e / e.sum(axis=1, keepdims=True)]
+
+
+def backward_two_hidden(activations, Y, params):
+    raise NotImplementedError  # part 3, replaced by the reference while the loop is checked
+
+
+def sgd(X, Y, layer_sizes=(784, 64, 32, 2), lr=0.5, epochs=3, batch_size=32, seed=0,
+        grads_of=backward_two_hidden, per_batch_losses=False, look_at_full_set=False):
+    rng = np.random.default_rng(seed)
+    params = init_params(layer_sizes, seed=seed)
+    losses = []
+    for _ in range(epochs):
+        order = rng.permutation(len(X))
+        total = 0.0
+        for start in range(0, len(X), batch_size):
+            batch = order[start:start + batch_size]
+            activations = forward_two_hidden(X[batch], params)
+            loss = -np.mean(np.sum(Y[batch] * np.log(activations[-1] + 1e-12), axis=1))
+            total += loss * len(batch)
+            if per_batch_losses:
+                losses.append(loss)
+            grads = grads_of(activations, Y[batch], params)
+            params = {name: value - lr * grads[name] for name, value in params.items()}
+        if look_at_full_set:  # a gradient norm to watch, not a step
+            grads_of(forward_two_hidden(X, params), Y, params)
+        if not per_batch_losses:
+            losses.append(total / len(X))
+    return params, losses
+
+
+train_two_hidden = functools.partial(sgd, batch_size=32)
+'''
+
+
+@pytest.mark.parametrize("options", [{}, {"look_at_full_set": True}])
+def test_mnist_loop_reaching_backward_through_a_default_or_a_partial_is_trained_and_passes(
+        options):
+    namespace = notebook(MNIST_NOTEBOOK)
+    checks.check_train_two_hidden(functools.partial(namespace["train_two_hidden"], **options))
+
+
+def test_mnist_loop_recording_a_loss_per_mini_batch_is_told_one_per_epoch():
+    namespace = notebook(MNIST_NOTEBOOK)
+    train_two_hidden = functools.partial(namespace["sgd"], per_batch_losses=True)
+    found = checks.diagnose("train_two_hidden", train_two_hidden, hidden=False)
+    assert found.message.startswith("`train_two_hidden` returned 126 losses for 2 epoch(s): "
+                                    "record one loss per epoch")
+
+
+def test_loops_returning_odd_losses_or_params_get_a_message_not_a_crash():
+    def train_xor(X, Y, hidden_units=5, lr=2.0, epochs=2000, seed=0):
+        params, losses = make_train_xor()(X, Y, hidden_units, lr, 50, seed)
+        return params, [(loss, "epoch") for loss in losses]
+    found = checks.diagnose("train_xor", train_xor)
+    assert found.message.startswith("`train_xor` returned losses that are not a list of numbers")
+
+    def with_extras(X, Y, hidden_units=5, lr=2.0, epochs=2000, seed=0):
+        params, losses = make_train_xor()(X, Y, hidden_units, lr, epochs, seed)
+        return {**params, "activation": "sigmoid", 7: None}, losses
+    checks.check_train_xor(with_extras, hidden=True)
+
+
+def test_xor_gradients_returning_the_pair_of_mse_loss_as_the_loss_are_told_to_unpack_it():
+    def xor_loss_and_gradients(params, X, Y):
+        return (0.1, np.zeros((4, 1))), {}  # (loss, dA) where the loss belongs
+    found = checks.diagnose("xor_loss_and_gradients", xor_loss_and_gradients)
+    assert found.code == "wrong-shape"
+    assert "it returned a tuple of 2 items. `mse_loss` returns a pair" in found.message
+
+
+@pytest.mark.parametrize(("returned", "shown"), [(None, "None"), ("0.5", "a str"),
+                                                 (-0.5, "-0.5"), ([0.5], "a list of 1 item")])
+def test_a_rate_that_is_not_one_positive_number_is_told_what_came_back(returned, shown):
+    found = checks.diagnose("matching_learning_rate", lambda lr, n: returned)
+    assert found.message == ("`matching_learning_rate` must return one positive number; it "
+                             f"returned {shown}.")
+
+
+def test_backward_pass_writing_into_its_activations_is_told_it_mutates_them():
+    def writes_into_p(activations, Y, params):
+        delta3 = activations[-1]
+        delta3 -= Y
+        delta3 /= len(Y)
+        return backward_two_hidden([*activations[:-1], delta3 + Y], Y, params)
+
+    found = checks.diagnose("backward_two_hidden", writes_into_p)
+    assert found.code == "mutates-input"
+    assert found.message.startswith("`backward_two_hidden` changed activations[3] in place")

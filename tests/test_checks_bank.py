@@ -54,6 +54,8 @@ def test_visible_test_names_the_same_mistake_except_the_hidden_edge_cases(entry)
     # writes into its argument without changing it is caught by the hidden read-only fixture.
     hidden_only = {"sigmoid-clips-into-its-argument"}
     hidden_only |= {"sigmoid-assumes-two-axes"}
+    # Told apart only by the hidden fixtures: h = 0.01, and entries of opposite signs.
+    hidden_only |= {"numerical_gradient-five-point-stencil", "relative_error-sum-denominator"}
     found = checks.diagnose(entry.name, entry.function, hidden=False)
     if entry.expected == "unstable" or str(entry) in hidden_only:
         assert found is None, found

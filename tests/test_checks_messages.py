@@ -1,5 +1,6 @@
 """What a student reads when a check fails, and checks that survive a hostile notebook."""
 
+import math
 import signal
 import subprocess
 import sys
@@ -172,6 +173,24 @@ def test_endless_loop_is_stopped_even_if_it_catches_exceptions(monkeypatch):
                 pass
 
     assert "did not finish within 0.2 s" in message_of(checks.check_softmax, softmax)
+
+
+def test_endless_loop_is_stopped_even_if_a_bare_except_swallows_the_first_interruption(
+        monkeypatch):
+    monkeypatch.setattr(_guards, "TIME_LIMIT", 0.2)
+
+    def sigmoid(z):
+        out, i = np.empty(np.shape(z)), 0
+        while i < out.size:  # i never grows
+            try:
+                out.flat[i] = 1.0 / (1.0 + math.exp(-float(np.ravel(z)[i])))
+            except:  # noqa: E722 -- the student's catch-all, meant for OverflowError
+                out.flat[i] = 0.0
+        return out
+
+    assert "did not finish within 0.2 s" in message_of(checks.check_sigmoid, sigmoid)
+    # The interruptions stop with the check: the next one runs undisturbed.
+    assert checks.diagnose("sigmoid", good_sigmoid) is None
 
 
 def test_checks_leave_the_notebooks_profiler_and_alarm_handler_as_they_were(monkeypatch):

@@ -110,7 +110,8 @@ def _predict(structure, case):
         return None
 
 
-def _fitted_scale(got, base):
+def fitted_scale(got, base):
+    """The least-squares factor ``s`` of ``got ~ s * base`` (0 when ``base`` is all zeros)."""
     norm = float((base * base).sum())
     return float((got * base).sum()) / norm if norm > 0 else 0.0
 
@@ -128,7 +129,7 @@ def explain(case, got, want, structures=(), factors=(), sign=SIGN):
         if base is None or base.shape != got.shape:
             continue
         if structure is not None and structure.free_scale:
-            scale = _fitted_scale(got, base)
+            scale = fitted_scale(got, base)
             if scale != 0 and close(got, scale * base, tol):
                 found.append(Finding(structure.code, structure.key, _fill(structure.text, case)))
             continue
@@ -182,7 +183,7 @@ def describe_difference(what, got, want):
         direction = ("has the wrong sign" if got * want < 0
                      else "is too large" if abs(got) > abs(want) else "is too small")
         return f"{what} {direction}, by no factor the checks know: compare it with its formula."
-    scale = _fitted_scale(got, want)
+    scale = fitted_scale(got, want)
     if scale != 0 and close(got, scale * want, 1e-6):
         size = f"{scale:.3g} times" if abs(scale) >= 1 else f"1/{1 / scale:.3g} times"
         return (f"{what} is {size} what it should be, the same factor for every entry: look "

@@ -7,8 +7,11 @@ turn what happened into the ``Diagnosis`` a student reads.
 """
 
 import contextlib
+import functools
+import inspect
 import io
 import os
+import types
 import warnings
 from dataclasses import dataclass
 
@@ -63,18 +66,74 @@ def _watch_for(methods, outcome):
             setattr(owner, name, method)
 
 
+def _trampoline(*args, **kwargs):
+    # Template: its global name is renamed, per redirected function, to that function's key.
+    return _REDIRECT_TARGET(*args, **kwargs)  # noqa: F821
+
+
+def _adapted(original, replacement):
+    """``replacement`` called with the arguments as ``original`` would have bound them.
+
+    A student's ``hidden_delta(delta_next, W_next, a, derivative=None)`` is still called with
+    its extra argument by the student's loop; the reference takes the contract's arguments only.
+    """
+    try:
+        signature = inspect.signature(original)
+        wanted = len(inspect.signature(replacement).parameters)
+    except (TypeError, ValueError):
+        return replacement
+    kinds = {parameter.kind for parameter in signature.parameters.values()}
+    if kinds & {inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD}:
+        return replacement
+
+    def call(*args, **kwargs):
+        try:
+            bound = signature.bind(*args, **kwargs)
+        except TypeError:
+            return replacement(*args, **kwargs)  # the call's own mistake, told by Python
+        bound.apply_defaults()
+        return replacement(*list(bound.arguments.values())[:wanted])
+    return call
+
+
+def _namespace_of(function):
+    """The globals of the notebook that defined ``function``, behind partials and methods."""
+    while isinstance(function, functools.partial):
+        function = function.func
+    if not isinstance(function, types.FunctionType | types.MethodType):
+        function = inspect.getattr_static(type(function), "__call__", None)
+    return getattr(getattr(function, "__func__", function), "__globals__", None)
+
+
 @contextlib.contextmanager
 def _swapped(function, replacements):
-    namespace = getattr(function, "__globals__", None)
+    # A name of the notebook that holds a plain function keeps it, but the function object
+    # itself runs the replacement: whatever led the loop to it (the name, an alias, a default
+    # argument, functools.partial) leads to the replacement. Any other name is rebound.
+    namespace = _namespace_of(function)
     if namespace is None or not replacements:
         yield
         return
-    saved = {name: namespace.get(name, _MISSING) for name in replacements}
-    namespace.update(replacements)
+    rebound, redirected = {}, []
+    for name, replacement in replacements.items():
+        current = namespace.get(name, _MISSING)
+        if (isinstance(current, types.FunctionType) and current.__closure__ is None
+                and current not in (code_owner for code_owner, _, _ in redirected)):
+            key = f"__mlp_helpers_check_{name}__"
+            namespace[key] = _adapted(current, replacement)
+            redirected.append((current, current.__code__, key))
+            current.__code__ = _trampoline.__code__.replace(co_names=(key,),
+                                                            co_name=current.__code__.co_name)
+        else:
+            rebound[name] = current
+            namespace[name] = replacement
     try:
         yield
     finally:
-        for name, value in saved.items():
+        for code_owner, code, key in redirected:
+            code_owner.__code__ = code
+            namespace.pop(key, None)
+        for name, value in rebound.items():
             if value is _MISSING:
                 namespace.pop(name, None)
             else:
@@ -149,20 +208,56 @@ def failed_call(name, outcome, seconds):
     return None
 
 
-def params_and_losses(name, value, shapes):
+def _real_array(value):
+    """``value`` as a float64 array, or ``None`` when it is not made of real numbers."""
+    if value is None:  # numpy would make it nan
+        return None
+    try:
+        if np.asarray(value).dtype.kind in "USVM":  # text, bytes, records, dates
+            return None
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def shown(value):
+    """What a student's function returned, told by its kind (its numbers may be the answer's)."""
+    if value is None:
+        return "None"
+    if isinstance(value, tuple | list | dict):
+        return f"a {type(value).__name__} of {len(value)} item{'' if len(value) == 1 else 's'}"
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    return f"a {type(value).__name__}"
+
+
+def params_and_losses(name, value, shapes, epochs=None):
+    """Findings on a loop's ``(params, losses)``: shapes, ``epochs`` losses, a falling loss."""
     if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], dict)):
         return Diagnosis("wrong-shape", f"`{name}` should return a tuple `(params, losses)` "
                          "with `params` a dict; it returned something else.")
     params, losses = value
+    arrays = {}
     for key, shape in shapes.items():
-        got = np.shape(params.get(key))
-        if got != shape:
+        arrays[key] = _real_array(params.get(key))
+        got = np.shape(params.get(key)) if arrays[key] is None else arrays[key].shape
+        if arrays[key] is None or got != shape:
             return Diagnosis("wrong-shape", f"`{name}` returned params[{key!r}] of shape {got}; "
                              f"the contract's shape is {shape}.")
-    losses = np.asarray(losses, dtype=float).reshape(-1)
+    given = losses
+    losses = _real_array(losses)
+    if losses is None or losses.ndim > 1:
+        shown = type(given).__name__ if losses is None else f"an array of shape {losses.shape}"
+        return Diagnosis("wrong-shape", f"`{name}` returned losses that are not a list of "
+                         f"numbers ({shown}): record one mean loss, one float, per epoch.")
+    losses = losses.reshape(-1)
     if losses.size == 0:
         return Diagnosis("other", f"`{name}` returned no losses: record one mean loss per epoch.")
-    if not (np.isfinite(losses).all() and all(np.isfinite(p).all() for p in params.values())):
+    if epochs is not None and losses.size != epochs:
+        return Diagnosis("wrong-shape", f"`{name}` returned {losses.size} losses for {epochs} "
+                         "epoch(s): record one loss per epoch, the mean over all of that "
+                         "epoch's examples.")
+    if not (np.isfinite(losses).all() and all(np.isfinite(p).all() for p in arrays.values())):
         return Diagnosis("unstable", f"`{name}`: the loss became nan or inf. The weights grew "
                          "without bound: the steps are too large. Lower the learning rate, and "
                          "check that your gradients are those of the mean loss, not the sum.")

@@ -4,7 +4,15 @@ import numpy as np
 
 from mlp_helpers import deltas as reference
 from mlp_helpers.activations import _sigmoid
-from mlp_helpers.checks._compare import Factor, Finding, Structure, flipped, judge_array
+from mlp_helpers.checks._compare import (
+    Factor,
+    Finding,
+    Structure,
+    close,
+    fitted_scale,
+    flipped,
+    judge_array,
+)
 from mlp_helpers.checks._core import check, diagnoser
 from mlp_helpers.checks._engine import Spec, run_checks
 from mlp_helpers.checks._fixtures import standard_cases
@@ -130,12 +138,20 @@ _HIDDEN_FACTORS = [
 ]
 
 
+def _constant_multiple(value, case):
+    # The fallback already tells a constant factor as such (0.5 times, say).
+    want = _hidden(*_args(case))
+    got = np.asarray(value, dtype=np.float64)
+    scale = fitted_scale(got, want)
+    return scale != 0 and close(got, scale * want, 1e-6)
+
+
 def _judge_hidden(case, value):
     found = judge_array(case, "delta", value, _hidden(*_args(case)), _HIDDEN_MISTAKES,
                         _HIDDEN_FACTORS)
-    if found and found[0].key == "fallback":
-        # Any slope x * (1 - x) lies in [0, 1/4]: one that is not a * (1 - a) belongs to
-        # another layer's activation (a global variable, say).
+    if found and found[0].key == "fallback" and not _constant_multiple(value, case):
+        # Any slope x * (1 - x) lies in [0, 1/4]: one that is not a * (1 - a), nor a constant
+        # multiple of it, belongs to another layer's activation (a global variable, say).
         back = _back(case)
         usable = np.abs(back) > 1e-3 * np.abs(back).max()
         slope = np.asarray(value, dtype=np.float64)[usable] / back[usable]

@@ -16,7 +16,15 @@ from mlp_helpers.checks._backprop_mistakes import (
     network_from,
 )
 from mlp_helpers.checks._core import CheckFailed, Diagnosis, diagnoser
-from mlp_helpers.checks._running import absent, failed_call, params_and_losses, run, same
+from mlp_helpers.checks._running import (
+    _real_array,
+    absent,
+    failed_call,
+    params_and_losses,
+    run,
+    same,
+    shown,
+)
 from mlp_helpers.data import xor
 from mlp_helpers.deltas import _dense_gradients, _hidden_delta, _output_delta_mse
 from mlp_helpers.network import MLP
@@ -113,7 +121,11 @@ def diagnose_xor_loss_and_gradients(student, hidden=True):
         if not (isinstance(value, tuple) and len(value) == 2):
             return Diagnosis("wrong-shape", "`xor_loss_and_gradients` should return a tuple "
                              "`(loss, grads)`.")
-        loss, want = np.asarray(value[0], dtype=float), net.loss(X, Y)
+        loss, want = _real_array(value[0]), net.loss(X, Y)
+        if loss is None or loss.size != 1:
+            return Diagnosis("wrong-shape", "`xor_loss_and_gradients`: the loss should be one "
+                             f"number, the mean MSE; it returned {shown(value[0])}. "
+                             "`mse_loss` returns a pair `(loss, dA)`: take its first item.")
         if not same(loss, np.array(want).reshape(loss.shape)) or loss.size != 1:
             ratio = float(loss.reshape(-1)[0]) / want if loss.size == 1 else np.nan
             summed = n > 1 and abs(ratio - n) < 1e-6 * n
@@ -150,10 +162,12 @@ def diagnose_matching_learning_rate(student, hidden=True):
         found = failed_call("matching_learning_rate", outcome, outcome.seconds)
         if found:
             return found
-        rate = outcome.value
-        if not (np.ndim(rate) == 0 and np.isreal(rate) and np.isfinite(rate) and rate > 0):
+        rate = _real_array(outcome.value)
+        if rate is None or rate.ndim != 0 or not (np.isfinite(rate) and rate > 0):
+            what = shown(outcome.value) if rate is None or rate.ndim else f"{float(rate):g}"
             return Diagnosis("other", "`matching_learning_rate` must return one positive "
-                             f"number; it returned {rate!r}.")
+                             f"number; it returned {what}.")
+        rate = float(rate)
         mean_run = train(MLP(sizes, output="sigmoid", seed=0), X, Y, lr=lr, epochs=30)
         summed = train(MLP(sizes, output="sigmoid", seed=0), X, Y, lr=float(rate), epochs=30,
                        reduction="sum")

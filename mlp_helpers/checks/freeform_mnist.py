@@ -45,14 +45,21 @@ def diagnose_backward_two_hidden(student, hidden=True):
         net, X, Y = gradient_fixture(sizes, n, "softmax", seed)
         _, activations = net.forward(X)
         params = net.copy().parameters()
-        outcome = run(student, ([a.copy() for a in activations], Y.copy(), params),
-                      watch=REFERENCE_METHODS)
+        copies, Y_copy = [a.copy() for a in activations], Y.copy()
+        outcome = run(student, (list(copies), Y_copy, params), watch=REFERENCE_METHODS)
         found = failed_call("backward_two_hidden", outcome, outcome.seconds)
         if found:
             return found
-        if any(not same(value, params[key], rtol=0) for key, value in net.parameters().items()):
-            return Diagnosis("mutates-input", "`backward_two_hidden` changed the parameters it "
-                             "was given: it must only compute the gradients.")
+        changed = [name for name, before, after in [
+            *((key, value, params[key]) for key, value in net.parameters().items()),
+            *((f"activations[{l}]", a, copy) for l, (a, copy) in enumerate(zip(activations,
+                                                                                 copies))),
+            ("Y", Y, Y_copy)] if not same(after, before, rtol=0)]
+        if changed:
+            return Diagnosis("mutates-input", f"`backward_two_hidden` changed {changed[0]} in "
+                             "place: it must only compute the gradients. An in-place operator "
+                             "such as `-=` on an argument, or on a name that points to it "
+                             "(`delta = p`), changes the caller's array.")
         found = judge_gradients("backward_two_hidden", net, X, Y, outcome.value)
         if found:
             return found
@@ -146,7 +153,7 @@ def diagnose_train_two_hidden(student, hidden=True):
     if not sizes:
         return Diagnosis("other", "`train_two_hidden` never called `backward_two_hidden`: use "
                          "it to compute the gradients of each mini-batch.")
-    if max(sizes) == count:
+    if min(sizes) == count:  # a full-set call besides the mini-batch steps is only a look
         return Diagnosis("other", "`train_two_hidden` computes each gradient on the whole "
                          "training set: that is full-batch gradient descent. Take a step per "
                          "mini-batch of `batch_size` shuffled examples.")
@@ -155,7 +162,7 @@ def diagnose_train_two_hidden(student, hidden=True):
     units = [np.shape(params.get(f"W{l}"))[-1:] or (0,) for l in (1, 2)]
     found = params_and_losses("train_two_hidden", value, {
         "W1": (784, *units[0]), "b1": (1, *units[0]), "W2": (*units[0], *units[1]),
-        "b2": (1, *units[1]), "W3": (*units[1], 2), "b3": (1, 2)})
+        "b2": (1, *units[1]), "W3": (*units[1], 2), "b3": (1, 2)}, epochs=epochs)
     if found:
         return found
     net = network_from(params, "softmax")

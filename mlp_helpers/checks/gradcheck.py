@@ -70,7 +70,10 @@ _GRADIENT_MISTAKES = [
     Structure("other", "rows", "You perturbed a whole row at once, so it is only right for "
               "1-D x. Perturb one entry at a time: np.ndindex(x.shape) or np.nditer visit "
               "every entry of an array of any shape.", _rows),
-    Structure("other", "fixed-h", "It ignores the argument h and uses its own step.",
+    Structure("other", "fixed-h", "With this h it is closer to the exact derivative than "
+              "(f(x + h) - f(x - h)) / (2h) can be: it ignores the argument h and uses a step "
+              "of its own, or it uses another, more accurate formula than the contract's "
+              "central difference.",
               lambda case: _numerical_gradient(case.args[0], case.args[1].copy())),
 ]
 _GRADIENT_FACTORS = [
@@ -103,6 +106,8 @@ def _error_cases():
         Case((x, x * 1.1), note="read-only arrays", hidden=True, read_only=True),
         Case((np.zeros((3, 2)), np.zeros((3, 2))), note="x and y both zero", hidden=True,
              stress=True),
+        Case((np.array([1.0, -2.0, 0.5]), np.array([-1.0, -2.1, 0.6])),
+             note="entries of opposite signs", hidden=True),
     ]
 
 
@@ -121,6 +126,9 @@ _ERROR_MISTAKES = [
     Structure("other", "x-denominator", "The denominator uses |x| alone; the relative "
               "error is symmetric in x and y.",
               lambda case: _ratios(case, lambda x, y: np.abs(x)).max()),
+    Structure("other", "sum-denominator", "The denominator is |x + y|, which vanishes where x "
+              "and y have opposite signs; the contract's denominator is |x| + |y|.",
+              lambda case: _ratios(case, lambda x, y: np.abs(x + y)).max()),
     Structure("other", "norms", "You compared whole-array norms; the contract's relative error "
               "is computed entry by entry, then the largest is taken.",
               lambda case: np.linalg.norm(case.args[0] - case.args[1])

@@ -85,6 +85,9 @@ _MSE_LOSS_FACTORS = [
             lambda case: 2.0 / _k(case)),
     Factor("sum-not-mean", "2n", "The loss is 2n times too large: both the 1/n of the mean "
             "and the 1/2 are missing.", lambda case: 2.0 * _n(case)),
+    Factor("other", "1/k", "The loss is {k} times too small: np.mean divides by all n*k "
+            "entries; L = 1/(2n) sum ||a - y||^2 is a mean over the n examples only.",
+            lambda case: 1.0 / _k(case)),
 ]
 _MSE_GRADIENT_FACTORS = [
     Factor("sum-not-mean", "n", "dA is {n} times too large, a factor n = {n}: the 1/n of the "

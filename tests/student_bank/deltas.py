@@ -127,6 +127,11 @@ def hidden_delta_divides_again(delta_next, W_next, a):
     return (delta_next @ W_next.T) * a * (1 - a) / delta_next.shape[0]
 
 
+@planted("hidden_delta", "other", "halved")
+def hidden_delta_halved(delta_next, W_next, a):
+    return 0.5 * (delta_next @ W_next.T) * a * (1 - a)  # told as the factor 1/2, not a layer
+
+
 @planted("hidden_delta", "wrong-activation", "another-layers-activation")
 def hidden_delta_other_activation(delta_next, W_next, a):
     other = np.linspace(0.1, 0.9, a.size).reshape(a.shape)  # stands for a global `a2`

@@ -119,6 +119,17 @@ planted("numerical_gradient", "calls-reference", "lambda")(
     lambda f, x, h=1e-5: mh.numerical_gradient(f, x, h))
 
 
+@planted("numerical_gradient", "other", "five-point-stencil")
+def numerical_gradient_five_point(f, x, h=1e-5):
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        step = np.zeros_like(x)
+        step[i] = h
+        near, far = f(x + step) - f(x - step), f(x + 2 * step) - f(x - 2 * step)
+        grad[i] = (8 * near - far) / (12 * h)
+    return grad
+
+
 # --- relative_error --------------------------------------------------------------------------
 
 
@@ -130,6 +141,11 @@ def relative_error_plus(x, y):
 @planted("relative_error", "unstable", "no-floor")
 def relative_error_no_floor(x, y):
     return np.max(np.abs(x - y) / (np.abs(x) + np.abs(y)))
+
+
+@planted("relative_error", "other", "sum-denominator")
+def relative_error_sum_denominator(x, y):
+    return float(np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x + y))))
 
 
 @planted("relative_error", "other", "mean")

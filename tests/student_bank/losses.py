@@ -31,6 +31,11 @@ def mse_loss_np_mean(a, y):
     return np.mean((a - y) ** 2), (a - y) / len(a)
 
 
+@planted("mse_loss", "other", "half-np-mean-loss")
+def mse_loss_half_np_mean(a, y):
+    return 0.5 * float(np.mean((a - y) ** 2)), (a - y) / len(a)
+
+
 @planted("mse_loss", "other", "gradient-times-two")
 def mse_loss_two(a, y):
     n = a.shape[0]
