@@ -352,7 +352,8 @@ def test_loops_returning_odd_losses_or_params_get_a_message_not_a_crash():
         params, losses = make_train_xor()(X, Y, hidden_units, lr, 50, seed)
         return params, [(loss, "epoch") for loss in losses]
     found = checks.diagnose("train_xor", train_xor)
-    assert found.message.startswith("`train_xor` returned losses that are not a list of numbers")
+    assert found.message.startswith("`train_xor` returned losses that are not one number per epoch "
+                                    "(its first entry is a tuple of 2 items)")
 
     def with_extras(X, Y, hidden_units=5, lr=2.0, epochs=2000, seed=0):
         params, losses = make_train_xor()(X, Y, hidden_units, lr, epochs, seed)

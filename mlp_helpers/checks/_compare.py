@@ -6,6 +6,7 @@ and returns the ``Finding`` of each one that reproduces the student's numbers.
 """
 
 from dataclasses import dataclass
+from numbers import Real
 
 import numpy as np
 
@@ -68,9 +69,11 @@ def numbers(value):
     """``value`` as a float64 array, or ``None`` when it is not real numbers."""
     try:
         array = np.asarray(value)
-    except (TypeError, ValueError):  # ragged nested lists, say
+        if array.dtype.kind == "O" and all(isinstance(item, Real) for item in array.flat):
+            return array.astype(_float64)  # Python numbers such as fractions.Fraction
+    except Exception:  # ragged nested lists, or a returned object whose conversion fails
         return None
-    # Complex numbers, strings and objects are refused rather than cast (with a warning).
+    # Complex numbers, strings and other objects are refused rather than cast (with a warning).
     return array.astype(_float64) if array.dtype.kind in "biuf" else None
 
 

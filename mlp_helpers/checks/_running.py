@@ -19,6 +19,7 @@ import numpy as np
 
 import mlp_helpers as reference
 from mlp_helpers.checks import _guards, _integrity
+from mlp_helpers.checks._compare import numbers
 from mlp_helpers.checks._core import Diagnosis
 
 # Seconds a training loop may take inside a check (``MLP_CHECK_TIME_LIMIT`` overrides it).
@@ -208,18 +209,6 @@ def failed_call(name, outcome, seconds):
     return None
 
 
-def _real_array(value):
-    """``value`` as a float64 array, or ``None`` when it is not made of real numbers."""
-    if value is None:  # numpy would make it nan
-        return None
-    try:
-        if np.asarray(value).dtype.kind in "USVM":  # text, bytes, records, dates
-            return None
-        return np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError, OverflowError):
-        return None
-
-
 def shown(value):
     """What a student's function returned, told by its kind (its numbers may be the answer's)."""
     if value is None:
@@ -239,17 +228,19 @@ def params_and_losses(name, value, shapes, epochs=None):
     params, losses = value
     arrays = {}
     for key, shape in shapes.items():
-        arrays[key] = _real_array(params.get(key))
+        arrays[key] = numbers(params.get(key))
         got = np.shape(params.get(key)) if arrays[key] is None else arrays[key].shape
         if arrays[key] is None or got != shape:
             return Diagnosis("wrong-shape", f"`{name}` returned params[{key!r}] of shape {got}; "
                              f"the contract's shape is {shape}.")
     given = losses
-    losses = _real_array(losses)
+    losses = numbers(losses)
     if losses is None or losses.ndim > 1:
-        shown = type(given).__name__ if losses is None else f"an array of shape {losses.shape}"
-        return Diagnosis("wrong-shape", f"`{name}` returned losses that are not a list of "
-                         f"numbers ({shown}): record one mean loss, one float, per epoch.")
+        first = given[0] if isinstance(given, list | tuple) and given else None
+        what = (f"its first entry is {shown(first)}" if first is not None
+                else f"{shown(given)}" if losses is None else f"an array of shape {losses.shape}")
+        return Diagnosis("wrong-shape", f"`{name}` returned losses that are not one number per "
+                         f"epoch ({what}): record one mean loss, one float, per epoch.")
     losses = losses.reshape(-1)
     if losses.size == 0:
         return Diagnosis("other", f"`{name}` returned no losses: record one mean loss per epoch.")

@@ -15,9 +15,9 @@ from mlp_helpers.checks._backprop_mistakes import (
     judge_gradients,
     network_from,
 )
+from mlp_helpers.checks._compare import numbers
 from mlp_helpers.checks._core import CheckFailed, Diagnosis, diagnoser
 from mlp_helpers.checks._running import (
-    _real_array,
     absent,
     failed_call,
     params_and_losses,
@@ -121,7 +121,7 @@ def diagnose_xor_loss_and_gradients(student, hidden=True):
         if not (isinstance(value, tuple) and len(value) == 2):
             return Diagnosis("wrong-shape", "`xor_loss_and_gradients` should return a tuple "
                              "`(loss, grads)`.")
-        loss, want = _real_array(value[0]), net.loss(X, Y)
+        loss, want = numbers(value[0]), net.loss(X, Y)
         if loss is None or loss.size != 1:
             return Diagnosis("wrong-shape", "`xor_loss_and_gradients`: the loss should be one "
                              f"number, the mean MSE; it returned {shown(value[0])}. "
@@ -162,7 +162,7 @@ def diagnose_matching_learning_rate(student, hidden=True):
         found = failed_call("matching_learning_rate", outcome, outcome.seconds)
         if found:
             return found
-        rate = _real_array(outcome.value)
+        rate = numbers(outcome.value)
         if rate is None or rate.ndim != 0 or not (np.isfinite(rate) and rate > 0):
             what = shown(outcome.value) if rate is None or rate.ndim else f"{float(rate):g}"
             return Diagnosis("other", "`matching_learning_rate` must return one positive "
