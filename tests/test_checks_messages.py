@@ -4,6 +4,7 @@ import math
 import signal
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,7 @@ import numpy.testing
 import pytest
 from student_bank import deltas as bank_deltas
 
+import mlp_helpers as mh
 from mlp_helpers import checks
 from mlp_helpers.checks import _guards
 
@@ -280,3 +282,17 @@ def test_importing_the_checks_leaves_numpy_testing_unimported():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_reference_called_from_a_thread_pool_is_caught_in_every_check():
+    pool = ThreadPoolExecutor(1)  # its thread starts in the first check and outlives it
+
+    def sigmoid(z):
+        return pool.submit(mh.sigmoid, z).result()
+
+    try:
+        for hidden in (False, True):
+            assert checks.diagnose("sigmoid", sigmoid, hidden=hidden).code == "calls-reference"
+    finally:
+        pool.shutdown()
+    assert checks.diagnose("sigmoid", good_sigmoid) is None

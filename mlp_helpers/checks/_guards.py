@@ -72,20 +72,30 @@ def _time_limit(seconds):
         signal.signal(signal.SIGALRM, previous)
 
 
-@contextlib.contextmanager
-def _watch_for(codes, outcome):
+# The watches in progress, innermost last, as ``(codes, outcome)``. One profile function for
+# every thread: a thread that outlives one check (a student's thread pool) reports to the next.
+_WATCHES = []
+
+
+def _profile(frame, event, arg):
     # Compare code objects, not names: an alias, a lambda, functools.partial or a module
     # attribute all end up executing the same code object.
-    def profile(frame, event, arg):
-        if event == "call" and frame.f_code in codes:
-            outcome.entered_reference = True
+    if event == "call" and _WATCHES and frame.f_code in _WATCHES[-1][0]:
+        _WATCHES[-1][1].entered_reference = True
 
-    previous = sys.getprofile()
-    sys.setprofile(profile)
+
+@contextlib.contextmanager
+def _watch_for(codes, outcome):
+    previous, previous_threads = sys.getprofile(), threading.getprofile()
+    _WATCHES.append((codes, outcome))
+    sys.setprofile(_profile)
+    threading.setprofile(_profile)  # threads the function starts
     try:
         yield
     finally:
         sys.setprofile(previous)
+        threading.setprofile(previous_threads)
+        _WATCHES.pop()
 
 
 def call(function, args, reference_codes=frozenset()):
