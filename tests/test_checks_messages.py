@@ -14,7 +14,7 @@ from student_bank import deltas as bank_deltas
 
 import mlp_helpers as mh
 from mlp_helpers import checks
-from mlp_helpers.checks import _guards
+from mlp_helpers.checks import _compare, _guards
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "diagnoses.md"
 GRADED = ["sigmoid", "sigmoid_derivative", "output_delta_mse", "hidden_delta", "dense_gradients",
@@ -161,6 +161,10 @@ def test_notebook_cannot_replace_or_delete_a_check():
         del checks.check_softmax
     with pytest.raises(AttributeError, match="cannot be replaced"):
         checks.diagnose = lambda name, function, hidden=True: None
+    with pytest.raises(AttributeError, match=r"checks\._compare\.close cannot be replaced"):
+        _compare.close = lambda got, want, tol: True
+    with pytest.raises(AttributeError, match="cannot be replaced"):
+        checks.activations.check = lambda name, function, hidden: None
     assert checks.diagnose("sigmoid", naive_sigmoid).code == "unstable"
 
 

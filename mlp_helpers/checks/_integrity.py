@@ -4,8 +4,10 @@ A notebook can assign to ``numpy.allclose`` or to ``mlp_helpers.checks.check_sig
 checks never use numpy's checking functions themselves (they compare with plain arithmetic), but
 a replaced one means the student's own tests lied to them, so the checks say so; a replaced
 ``numpy.exp`` (or another function the reference computes with) would change the expected
-values, so it is refused the same way. The package
-``mlp_helpers.checks`` refuses to have its checks replaced.
+values, so it is refused the same way. The package ``mlp_helpers.checks`` and its modules refuse
+to have their functions replaced (``checks.check_sigmoid = ...``, or
+``checks._compare.close = ...``). This keeps an honest notebook from breaking its checks by
+accident, and makes cheating deliberate work; it is no sandbox (see the instructor guide).
 """
 
 import sys
@@ -56,8 +58,10 @@ def tamper_message(names):
             "remove the line that assigns to it and restart the kernel.")
 
 
-def _locked(name):
-    return name.startswith("check") or name in {"diagnose", "CheckFailed", "Diagnosis"}
+def _locked(module, name):
+    # Every function and class the module defines; settings such as TIME_LIMIT stay writable.
+    value = module.__dict__.get(name)
+    return callable(value) and not isinstance(value, types.ModuleType)
 
 
 class ReplacingACheck(AttributeError):
@@ -67,23 +71,24 @@ class ReplacingACheck(AttributeError):
         return [f"AttributeError: {self}"]
 
 
-class _ProtectedPackage(types.ModuleType):
-    """A module whose checks cannot be reassigned or deleted once defined."""
+class _ProtectedModule(types.ModuleType):
+    """A module whose functions and classes cannot be reassigned or deleted once defined."""
 
     def __setattr__(self, name, value):
-        if _locked(name) and name in self.__dict__:
-            raise ReplacingACheck(
-                f"mlp_helpers.checks.{name} cannot be replaced: the grader uses it. "
-                "Remove the line that assigns to it.")
+        if _locked(self, name):
+            raise ReplacingACheck(f"{self.__name__}.{name} cannot be replaced: the grader uses "
+                                  "it. Remove the line that assigns to it.")
         super().__setattr__(name, value)
 
     def __delattr__(self, name):
-        if _locked(name):
-            raise ReplacingACheck(f"mlp_helpers.checks.{name} cannot be deleted: the grader "
-                                 "uses it.")
+        if _locked(self, name):
+            raise ReplacingACheck(f"{self.__name__}.{name} cannot be deleted: the grader uses "
+                                  "it.")
         super().__delattr__(name)
 
 
-def protect(module):
-    """Make ``module`` refuse reassignment of its ``check*`` and ``diagnose`` attributes."""
-    module.__class__ = _ProtectedPackage
+def protect(package):
+    """Make ``package`` and its modules refuse reassignment of their functions and classes."""
+    for name, module in list(sys.modules.items()):
+        if name == package.__name__ or name.startswith(package.__name__ + "."):
+            module.__class__ = _ProtectedModule
