@@ -88,6 +88,8 @@ def _adapted(original, replacement):
         return replacement
 
     def call(*args, **kwargs):
+        if not kwargs and len(args) == wanted:  # the contract's call: no binding to do
+            return replacement(*args)
         try:
             bound = signature.bind(*args, **kwargs)
         except TypeError:
