@@ -190,6 +190,12 @@ def softmax_no_keepdims(z):
     return e / e.sum(axis=1)
 
 
+@planted("softmax", "other", "max-without-keepdims")
+def softmax_max_no_keepdims(z):
+    e = np.exp(z - z.max(axis=1))  # told the broadcast error, not the overflow it also causes
+    return e / e.sum(axis=1, keepdims=True)
+
+
 @planted("softmax", "unstable", "math-exp-overflows")
 def softmax_math_exp(z):
     out = np.zeros(z.shape)
