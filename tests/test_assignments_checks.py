@@ -387,3 +387,14 @@ def test_backward_pass_writing_into_its_activations_is_told_it_mutates_them():
     found = checks.diagnose("backward_two_hidden", writes_into_p)
     assert found.code == "mutates-input"
     assert found.message.startswith("`backward_two_hidden` changed activations[3] in place")
+
+
+def test_loop_using_an_imported_function_runs_and_leaves_that_function_alone():
+    namespace = notebook(XOR_NOTEBOOK.replace("def sigmoid(z):", "def _unused(z):")
+                         .replace("act=sigmoid", "act=None")
+                         .replace("        a1 = act(", "        act = act or sigmoid\n"
+                                  "        a1 = act("))
+    namespace["sigmoid"] = mh.sigmoid  # `from mlp_helpers import sigmoid`
+    checks.check_train_xor(namespace["train_xor"])
+    assert namespace["sigmoid"] is mh.sigmoid
+    assert mh.sigmoid(np.zeros(2)).tolist() == [0.5, 0.5]

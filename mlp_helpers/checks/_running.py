@@ -110,9 +110,10 @@ def _namespace_of(function):
 
 @contextlib.contextmanager
 def _swapped(function, replacements):
-    # A name of the notebook that holds a plain function keeps it, but the function object
-    # itself runs the replacement: whatever led the loop to it (the name, an alias, a default
-    # argument, functools.partial) leads to the replacement. Any other name is rebound.
+    # A name of the notebook that holds a plain function of the notebook keeps it, but the
+    # function object itself runs the replacement: whatever led the loop to it (the name, an
+    # alias, a default argument, functools.partial) leads to the replacement. Any other name
+    # (a function imported from elsewhere, a callable object, nothing) is rebound.
     namespace = _namespace_of(function)
     if namespace is None or not replacements:
         yield
@@ -120,7 +121,8 @@ def _swapped(function, replacements):
     rebound, redirected = {}, []
     for name, replacement in replacements.items():
         current = namespace.get(name, _MISSING)
-        if (isinstance(current, types.FunctionType) and current.__closure__ is None
+        if (isinstance(current, types.FunctionType) and current.__globals__ is namespace
+                and current.__closure__ is None
                 and current not in (code_owner for code_owner, _, _ in redirected)):
             key = f"__mlp_helpers_check_{name}__"
             namespace[key] = _adapted(current, replacement)
