@@ -7,9 +7,14 @@ import os
 
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.converters import Autograde
-from nbgrader.preprocessors import ClearHiddenTests, Execute, GetGrades
+from nbgrader.preprocessors import ClearHiddenTests, Execute, GetGrades, OverwriteCells
 
-from mlp_helpers.grading_notebooks import HideTestTracebacks, KernelRestartingExecute
+from mlp_helpers.grading_notebooks import (
+    HideTestTracebacks,
+    KernelRestartingExecute,
+    RepairCellMetadata,
+    RestoringOverwriteCells,
+)
 
 c = get_config()  # noqa: F821 (defined by nbgrader when it loads this file)
 root = os.path.dirname(os.path.abspath(__file__))
@@ -43,7 +48,13 @@ c.Autograde.autograde_preprocessors = [
 
 # A test cell the student deleted is put back and run, with a comment saying so: deleting a
 # test neither earns nor silently loses its points. (An edited test cell is always restored.)
+# Broken cell metadata (an old schema, a pasted copy of a graded cell, a renamed grade_id)
+# costs only that student what depends on it, never the submission or the rest of the class.
 c.OverwriteCells.add_missing_cells = True
+c.Autograde.sanitize_preprocessors = [RepairCellMetadata] + [
+    RestoringOverwriteCells if preprocessor is OverwriteCells else preprocessor
+    for preprocessor in Autograde.class_traits()["sanitize_preprocessors"].default()
+]
 
 # Feedback never shows hidden tests: their lines are removed from the test cells, and a failed
 # test cell shows the error's one-line message instead of a traceback that would quote them.

@@ -8,6 +8,7 @@ cell, wrong shapes, nan, warnings on stderr, calling the reference, replacing nu
 killing the kernel).
 """
 
+import copy
 import csv
 import html
 import json
@@ -174,6 +175,30 @@ ALTERNATIVES = {
     },
 }
 
+def cell_of(notebook, grade_id):
+    return next(cell for cell in notebook.cells
+                if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def pasted_copy(grade_id):
+    """A student who copied a graded cell and pasted it at the end (JupyterLab keeps its
+    metadata and gives it a new id)."""
+    def edit(notebook):
+        pasted = copy.deepcopy(cell_of(notebook, grade_id))
+        pasted.id = "pasted-copy"
+        notebook.cells.append(pasted)
+        return notebook
+    return edit
+
+
+def edited_metadata(grade_id, change):
+    """A student whose editor changed the nbgrader metadata of one cell."""
+    def edit(notebook):
+        change(cell_of(notebook, grade_id).metadata.nbgrader)
+        return notebook
+    return edit
+
+
 TAMPER = "np.allclose = lambda *args, **kwargs: True\n\n"
 # assignment -> student -> (answers, or a function of the notebook), lost parts, feedback words
 BAD = {
@@ -190,6 +215,13 @@ BAD = {
                              ["test_sigmoid"], "sign"),
         "replaces_allclose": ({"sigmoid": TAMPER + SOLUTIONS["01_xor"]["sigmoid"]},
                               "all", "numpy.allclose was replaced"),
+        # Broken nbgrader metadata: nbgrader alone drops the submission, or (an old schema)
+        # stops grading the whole class. Here each costs nothing: the cells are restored.
+        "pasted_a_test_cell": (pasted_copy("test_sigmoid"), [], None),
+        "renamed_a_cell": (edited_metadata("sigmoid", lambda grading: grading.update(
+            grade_id="my_sigmoid")), [], None),
+        "old_cell_metadata": (edited_metadata("setup", lambda grading: grading.pop(
+            "schema_version")), [], None),
     },
     "02_mse_gradient": {
         "wrong_shapes": (edit("02_mse_gradient", "mse_loss", "(a - y) / n", "(a - y).ravel() / n"),
@@ -209,11 +241,17 @@ BAD = {
                              + SOLUTIONS["02_mse_gradient"]["relative_error"]},
                             ["test_relative_error"], "stopped the Python kernel"),
         # Kills the kernel in its test cell, then again in the gradient check that calls it.
+        # The cell before this test in the source is locked, not graded: nbgrader alone
+        # could not put it back and dropped the submission.
+        "deleted_test_after_locked_cell": ("test_xor_loss_and_gradients", [],
+                                           "was missing from the submission"),
         "exits_when_called": ({"numerical_gradient": "def numerical_gradient(f, x, h=1e-5):\n"
                                "    import os\n    os._exit(1)\n"},
                               ["test_numerical_gradient"], "KernelDied: this cell stopped"),
     },
     "03_mnist": {
+        "ungraded_a_test": (edited_metadata("test_softmax", lambda grading: grading.update(
+            grade=False)), [], None),
         "nan_results": (edit("03_mnist", "cross_entropy_loss", "np.log(np.maximum(p, 1e-300))",
                              "np.log(p)"), ["test_cross_entropy_loss"], "nan"),
     },
@@ -221,13 +259,16 @@ BAD = {
 
 
 def notebook_for(assignment, answers, released=None):
-    """The release notebook with ``answers``; a str names a test cell the student deleted."""
+    """The release notebook with ``answers``; a str names a test cell the student deleted, a
+    function edits the notebook with every solution filled in (as an editor would)."""
     released = released or release(assignment)
     if isinstance(answers, str):
         notebook = grading.fill_in(released, SOLUTIONS[assignment])
         notebook.cells = [cell for cell in notebook.cells
                           if cell.metadata.get("nbgrader", {}).get("grade_id") != answers]
         return notebook
+    if callable(answers):
+        return answers(grading.fill_in(released, SOLUTIONS[assignment]))
     return grading.fill_in(released, {**SOLUTIONS[assignment], **answers})
 
 
