@@ -222,15 +222,24 @@ def grade_notebook(notebook, assignment=None, student="me"):
     if assignment not in ASSIGNMENTS:
         raise ValueError(f"{notebook.name} is not one of the assignments {ASSIGNMENTS}; "
                          "pass the assignment's name.")
+    try:
+        nbformat.read(notebook, as_version=4)
+    except Exception as error:  # missing, empty, cut short, not JSON, not a notebook
+        raise ValueError(f"{notebook} cannot be read as a notebook ({type(error).__name__}: "
+                         f"{' '.join(str(error).split())[:200]}). Open it in JupyterLab: if it "
+                         "does not open either, restore it from its last checkpoint (File > "
+                         "Revert Notebook to Checkpoint) or from a copy.") from None
     with tempfile.TemporaryDirectory(prefix="grade-") as directory:
         course = make_course(directory, [assignment])
         submit(course, assignment, student, notebook)
         results = pipeline(course, assignment, STEPS[:2])
         # autograde reports failure when the notebook killed its kernel; what ran is scored.
         graded = results["generate_assignment"]["success"] and scores(course, assignment)
-        if not graded or student not in graded:
+        if (not graded or student not in graded
+                or not (course / "autograded" / student / assignment).is_dir()):
             logs = "".join(result["log"] + result.get("error", "") for result in results.values())
-            raise RuntimeError(f"nbgrader could not grade {notebook}:\n{logs}")
+            errors = [line for line in logs.splitlines() if "[ERROR]" in line] or [logs]
+            raise RuntimeError(f"nbgrader could not grade {notebook}:\n" + "\n".join(errors))
         return Report(assignment, graded[student],
                       max_scores(course / "source" / assignment / f"{assignment}.ipynb"),
                       messages(course, assignment, student))
@@ -243,7 +252,10 @@ def main(argv=None):
     parser.add_argument("notebook", type=Path)
     parser.add_argument("--assignment", choices=ASSIGNMENTS)
     arguments = parser.parse_args(argv)
-    print(grade_notebook(arguments.notebook, arguments.assignment))
+    try:
+        print(grade_notebook(arguments.notebook, arguments.assignment))
+    except (ValueError, RuntimeError) as error:
+        parser.exit(1, f"{parser.prog}: {error}\n")
 
 
 if __name__ == "__main__":

@@ -483,3 +483,17 @@ def test_self_learner_command_prints_points_and_the_message_of_each_failed_check
     failed = lines[lines.index("  test_mse_loss                    0 / 2") + 1]
     assert failed.strip().startswith("CheckFailed: `mse_loss`")
     assert "too large" in failed
+
+
+@pytest.mark.parametrize("content", ["", '{"cells": [{"cell_type": "code", "sou'])
+def test_self_learner_command_says_a_broken_file_is_not_a_notebook(tmp_path, content):
+    mine = tmp_path / "01_xor.ipynb"
+    mine.write_text(content)
+    done = subprocess.run([sys.executable, "-m", "mlp_helpers.grading", str(mine)],
+                          capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.startswith(f"python -m mlp_helpers.grading: {mine} cannot be read as a "
+                                  "notebook (")
+    assert "Revert Notebook to Checkpoint" in done.stderr
+    assert "Traceback" not in done.stderr
