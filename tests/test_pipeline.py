@@ -215,6 +215,10 @@ BAD = {
                              ["test_sigmoid"], "sign"),
         "replaces_allclose": ({"sigmoid": TAMPER + SOLUTIONS["01_xor"]["sigmoid"]},
                               "all", "numpy.allclose was replaced"),
+        # A variable named `checks` in a solution cell: each test cell imports the checks again.
+        "names_a_variable_checks": ({"dense_gradients": SOLUTIONS["01_xor"]["dense_gradients"]
+                                     + "\n\nchecks = dense_gradients(np.ones((3, 2)), "
+                                     "np.ones((3, 4)))\n"}, [], None),
         # Broken nbgrader metadata: nbgrader alone drops the submission, or (an old schema)
         # stops grading the whole class. Here each costs nothing: the cells are restored.
         "pasted_a_test_cell": (pasted_copy("test_sigmoid"), [], None),
