@@ -55,6 +55,9 @@ def test_first_code_cell_is_the_read_only_setup_with_the_checks(assignment):
     assert "from mlp_helpers import checks" in first.source
 
 
+REIMPORTED = "again: a cell above may reuse the name"
+
+
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_each_graded_part_has_its_solution_cell_and_a_test_cell_with_points(assignment):
     cells = {grading_of(cell).get("grade_id"): cell
@@ -66,7 +69,9 @@ def test_each_graded_part_has_its_solution_cell_and_a_test_cell_with_points(assi
         assert grading_of(test)["locked"] is True
         assert grading_of(test)["points"] > 0
         visible, hidden = test.source.split("### BEGIN HIDDEN TESTS\n")
-        assert visible == f'checks.check_{name}(globals().get("{name}"))\n'
+        # The checks are imported again: a variable named `checks` above cannot break the test.
+        assert visible == (f"from mlp_helpers import checks  # {REIMPORTED}\n"
+                           f'checks.check_{name}(globals().get("{name}"))\n')
         assert hidden.startswith(f'checks.check_{name}(globals().get("{name}"), hidden=True')
         assert hidden.endswith("### END HIDDEN TESTS")
     for name in WRITTEN[assignment]:

@@ -1,7 +1,8 @@
 """The graders' checks: one ``check_<function>`` per graded function, and ``diagnose``.
 
-Importing this package registers every diagnoser. Test cells in the assignments are one-liners
-such as ``checks.check_hidden_delta(hidden_delta)``.
+Importing this package registers every diagnoser. A test cell in the assignments imports the
+package again (a student's variable may have taken the name) and calls one check, such as
+``checks.check_hidden_delta(globals().get("hidden_delta"))``.
 """
 
 import sys
