@@ -21,6 +21,8 @@ KERNEL_DIED = ("this cell stopped the Python kernel (os._exit, a crash, or runni
                "memory). The cells above it were run again in a new kernel and grading went on "
                "from the next cell; what this cell defines is missing.")
 
+EXIT_STOPS_THE_CELL = ("exit() and quit() would stop the Python kernel; while the notebook is "
+                       "graded they stop this cell only. Remove them from the notebook.")
 _SOLUTION_MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*(\n|$)", re.MULTILINE)
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -162,6 +164,8 @@ class KernelRestartingExecute(Execute):
 
     def preprocess_cell(self, cell, resources, index):
         """Execute one cell; if the kernel dies, record it and restart from the cells above."""
+        if index == 0:
+            self._prepare_kernel()
         try:
             return super().preprocess_cell(cell, resources, index)
         except DeadKernelError:
@@ -170,11 +174,27 @@ class KernelRestartingExecute(Execute):
                                                traceback=[f"KernelDied: {KERNEL_DIED}"])]
         run_sync(self.km.restart_kernel)(now=True)
         run_sync(self.kc.wait_for_ready)(timeout=self.startup_timeout)
+        self._prepare_kernel()
         for earlier in self.nb.cells[:index]:
             if earlier.cell_type == "code" and earlier.source.strip() and not _killed(earlier):
                 self.wait_for_reply(self.kc.execute(earlier.source, silent=True,
                                                     store_history=False), earlier)
         return cell, resources
+
+
+    def _prepare_kernel(self):
+        # exit() and quit() ask the kernel to shut down after the cell, some cells later, where
+        # nothing ties the death to that cell; here they stop only their own cell.
+        self.wait_for_reply(self.kc.execute(_STOP_THE_CELL_ON_EXIT, silent=True,
+                                            store_history=False))
+
+
+_STOP_THE_CELL_ON_EXIT = f"""
+def _stop_this_cell(*args, **kwargs):
+    raise SystemExit({EXIT_STOPS_THE_CELL!r})
+get_ipython().user_ns.update(exit=_stop_this_cell, quit=_stop_this_cell)
+del _stop_this_cell
+"""
 
 
 def _killed(cell):

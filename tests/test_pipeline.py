@@ -245,6 +245,10 @@ BAD = {
                              + SOLUTIONS["02_mse_gradient"]["relative_error"]},
                             ["test_relative_error"], "stopped the Python kernel"),
         # Kills the kernel in its test cell, then again in the gradient check that calls it.
+        # quit() shuts the kernel down only after its cell, at a moment nothing ties to it:
+        # under grading it stops its own cell, and what the cell defined before it stays.
+        "quits_in_a_cell": ({"mse_loss": SOLUTIONS["02_mse_gradient"]["mse_loss"] + "\n\nquit()\n"},
+                            [], "they stop this cell only"),
         # The cell before this test in the source is locked, not graded: nbgrader alone
         # could not put it back and dropped the submission.
         "deleted_test_after_locked_cell": ("test_xor_loss_and_gradients", [],
