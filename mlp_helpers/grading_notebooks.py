@@ -9,7 +9,6 @@ graded cells, and the autograde execution that survives a cell killing its kerne
 
 import copy
 import re
-from functools import partial
 
 import nbformat
 from jupyter_core.utils import run_sync
@@ -24,6 +23,8 @@ KERNEL_DIED = ("this cell stopped the Python kernel (os._exit, a crash, or runni
 EXIT_STOPS_THE_CELL = ("exit() and quit() would stop the Python kernel; while the notebook is "
                        "graded they stop this cell only. Remove them from the notebook.")
 _SOLUTION_MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*(\n|$)", re.MULTILINE)
+_HIDDEN_TESTS = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[ \t]*\n?",
+                           re.MULTILINE | re.DOTALL)
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -119,20 +120,30 @@ class RestoringOverwriteCells(OverwriteCells):
         return super().preprocess_cell(cell, resources, index)
 
     def add_missing_grade_cells(self, nb, resources):
-        """Insert each missing graded cell after its nearest earlier source cell still there."""
+        """Put back each missing graded cell where the submission still has its text.
+
+        Without its text, the cell goes after the nearest earlier source cell the submission
+        still has.
+        """
         source = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
-        order = [cell.name for cell in source.source_cells]
-        cells = {cell.name: cell for cell in source.source_cells}
+        order = list(source.source_cells)
         solutions = {cell.name for cell in source.solution_cells}
         for graded in source.grade_cells:
             if _position(nb, graded.name) is not None:
                 continue
             self.log.warning("Missing grade cell %s encountered, adding to notebook", graded.name)
-            earlier = order[:order.index(graded.name)]
-            anchor = next((found for found in map(partial(_position, nb), reversed(earlier))
+            cell = next(cell for cell in order if cell.name == graded.name)
+            restored = self.missing_cell_transform(cell, graded.max_score,
+                                                   is_solution=graded.name in solutions)
+            # An editor that drops cell metadata (some do) leaves the test's own text behind.
+            same_text = _unmarked_copy(nb, cell)
+            if same_text is not None:
+                nb.cells[same_text] = restored
+                continue
+            earlier = reversed(order[:order.index(cell)])
+            anchor = next((found for found in (_located(nb, other) for other in earlier)
                            if found is not None), -1)
-            nb.cells.insert(anchor + 1, self.missing_cell_transform(
-                cells[graded.name], graded.max_score, is_solution=graded.name in solutions))
+            nb.cells.insert(anchor + 1, restored)
         return nb, resources
 
     def add_missing_task_cells(self, nb, resources):
@@ -144,6 +155,19 @@ class RestoringOverwriteCells(OverwriteCells):
                 nb.cells.append(self.missing_cell_transform(cells[task.name], task.max_score,
                                                             is_task=True))
         return nb, resources
+
+
+def _located(nb, source_cell):
+    found = _position(nb, source_cell.name)
+    return _unmarked_copy(nb, source_cell) if found is None else found
+
+
+def _unmarked_copy(nb, source_cell):
+    # A cell without nbgrader metadata whose text is the source cell's, or the students' copy
+    # of it (hidden tests removed).
+    texts = {source_cell.source.strip(), _HIDDEN_TESTS.sub("", source_cell.source).strip()}
+    return next((index for index, cell in enumerate(nb.cells)
+                 if "nbgrader" not in cell.metadata and cell.source.strip() in texts), None)
 
 
 def _position(nb, grade_id):

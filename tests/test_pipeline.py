@@ -199,6 +199,13 @@ def edited_metadata(grade_id, change):
     return edit
 
 
+def without_grading_metadata(notebook):
+    """A student whose editor dropped every cell's nbgrader metadata (some editors do)."""
+    for cell in notebook.cells:
+        cell.metadata.pop("nbgrader", None)
+    return notebook
+
+
 TAMPER = "np.allclose = lambda *args, **kwargs: True\n\n"
 # assignment -> student -> (answers, or a function of the notebook), lost parts, feedback words
 BAD = {
@@ -226,6 +233,7 @@ BAD = {
             grade_id="my_sigmoid")), [], None),
         "old_cell_metadata": (edited_metadata("setup", lambda grading: grading.pop(
             "schema_version")), [], None),
+        "editor_dropped_all_metadata": (without_grading_metadata, [], None),
     },
     "02_mse_gradient": {
         "wrong_shapes": (edit("02_mse_gradient", "mse_loss", "(a - y) / n", "(a - y).ravel() / n"),
