@@ -20,7 +20,7 @@ TIME_LIMIT = 3.0
 # Seconds between further interruptions once the limit has passed.
 REPEAT = 0.05
 _GRADER_MODULES = frozenset({__name__, "contextlib", "mlp_helpers.checks._running",
-                             "mlp_helpers.checks._engine"})
+                             "mlp_helpers.checks._swapping", "mlp_helpers.checks._engine"})
 
 
 class _TimedOut(BaseException):

@@ -1,17 +1,14 @@
 """Running a student's larger functions (training loops, backward passes) and reading the run.
 
 ``run`` calls one under the guards of ``_guards`` (a time limit, printing swallowed, warnings
-silenced, the reference watched for), with some names of the student's notebook temporarily
-bound to the reference, so that the part under test is judged on its own. The other functions
-turn what happened into the ``Diagnosis`` a student reads.
+silenced, the reference watched for), with some functions of the student's notebook running
+the reference instead (``_swapping``), so that the part under test is judged on its own. The
+other functions turn what happened into the ``Diagnosis`` a student reads.
 """
 
 import contextlib
-import functools
-import inspect
 import io
 import os
-import types
 import warnings
 from dataclasses import dataclass
 
@@ -21,11 +18,11 @@ import mlp_helpers as reference
 from mlp_helpers.checks import _guards, _integrity
 from mlp_helpers.checks._compare import numbers
 from mlp_helpers.checks._core import Diagnosis
+from mlp_helpers.checks._swapping import swapped
 
 # Seconds a training loop may take inside a check (``MLP_CHECK_TIME_LIMIT`` overrides it).
 TIME_LIMIT = float(os.environ.get("MLP_CHECK_TIME_LIMIT", 20))
 _abs, _max, _shape = np.abs, np.max, np.shape
-_MISSING = object()
 
 
 @dataclass
@@ -67,84 +64,6 @@ def _watch_for(methods, outcome):
             setattr(owner, name, method)
 
 
-def _trampoline(*args, **kwargs):
-    # Template: its global name is renamed, per redirected function, to that function's key.
-    return _REDIRECT_TARGET(*args, **kwargs)  # noqa: F821
-
-
-def _adapted(original, replacement):
-    """``replacement`` called with the arguments as ``original`` would have bound them.
-
-    A student's ``hidden_delta(delta_next, W_next, a, derivative=None)`` is still called with
-    its extra argument by the student's loop; the reference takes the contract's arguments only.
-    """
-    try:
-        signature = inspect.signature(original)
-        wanted = len(inspect.signature(replacement).parameters)
-    except (TypeError, ValueError):
-        return replacement
-    kinds = {parameter.kind for parameter in signature.parameters.values()}
-    if kinds & {inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD}:
-        return replacement
-
-    def call(*args, **kwargs):
-        if not kwargs and len(args) == wanted:  # the contract's call: no binding to do
-            return replacement(*args)
-        try:
-            bound = signature.bind(*args, **kwargs)
-        except TypeError:
-            return replacement(*args, **kwargs)  # the call's own mistake, told by Python
-        bound.apply_defaults()
-        return replacement(*list(bound.arguments.values())[:wanted])
-    return call
-
-
-def _namespace_of(function):
-    """The globals of the notebook that defined ``function``, behind partials and methods."""
-    while isinstance(function, functools.partial):
-        function = function.func
-    if not isinstance(function, types.FunctionType | types.MethodType):
-        function = inspect.getattr_static(type(function), "__call__", None)
-    return getattr(getattr(function, "__func__", function), "__globals__", None)
-
-
-@contextlib.contextmanager
-def _swapped(function, replacements):
-    # A name of the notebook that holds a plain function of the notebook keeps it, but the
-    # function object itself runs the replacement: whatever led the loop to it (the name, an
-    # alias, a default argument, functools.partial) leads to the replacement. Any other name
-    # (a function imported from elsewhere, a callable object, nothing) is rebound.
-    namespace = _namespace_of(function)
-    if namespace is None or not replacements:
-        yield
-        return
-    rebound, redirected = {}, []
-    for name, replacement in replacements.items():
-        current = namespace.get(name, _MISSING)
-        if (isinstance(current, types.FunctionType) and current.__globals__ is namespace
-                and current.__closure__ is None
-                and current not in (code_owner for code_owner, _, _ in redirected)):
-            key = f"__mlp_helpers_check_{name}__"
-            namespace[key] = _adapted(current, replacement)
-            redirected.append((current, current.__code__, key))
-            current.__code__ = _trampoline.__code__.replace(co_names=(key,),
-                                                            co_name=current.__code__.co_name)
-        else:
-            rebound[name] = current
-            namespace[name] = replacement
-    try:
-        yield
-    finally:
-        for code_owner, code, key in redirected:
-            code_owner.__code__ = code
-            namespace.pop(key, None)
-        for name, value in rebound.items():
-            if value is _MISSING:
-                namespace.pop(name, None)
-            else:
-                namespace[name] = value
-
-
 def run(function, args, kwargs=None, swap=(), watch=(), seconds=TIME_LIMIT):
     """Call ``function(*args, **kwargs)`` with the names in ``swap`` bound to the reference.
 
@@ -161,7 +80,7 @@ def run(function, args, kwargs=None, swap=(), watch=(), seconds=TIME_LIMIT):
         stack.enter_context(np.errstate(all="ignore"))
         stack.enter_context(contextlib.redirect_stdout(io.StringIO()))
         stack.enter_context(contextlib.redirect_stderr(io.StringIO()))
-        stack.enter_context(_swapped(function, replacements))
+        stack.enter_context(swapped(function, replacements))
         try:
             with _guards._time_limit(seconds), _watch_for(watch, outcome):
                 outcome.value = function(*args, **(kwargs or {}))
