@@ -9,12 +9,8 @@ from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.converters import Autograde
 from nbgrader.preprocessors import ClearHiddenTests, Execute, GetGrades, OverwriteCells
 
-from mlp_helpers.grading_notebooks import (
-    HideTestTracebacks,
-    KernelRestartingExecute,
-    RepairCellMetadata,
-    RestoringOverwriteCells,
-)
+from mlp_helpers.grading_cells import RepairCellMetadata, RestoringOverwriteCells
+from mlp_helpers.grading_notebooks import HideTestTracebacks, KernelRestartingExecute
 
 c = get_config()  # noqa: F821 (defined by nbgrader when it loads this file)
 root = os.path.dirname(os.path.abspath(__file__))
