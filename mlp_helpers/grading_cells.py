@@ -52,7 +52,8 @@ class RestoringOverwriteCells(OverwriteCells):
     nbgrader's own re-inserts a deleted graded cell only after a solution or graded cell, and
     drops the whole submission (``KeyError``) when the cell before it in the source was another
     kind (a locked setup cell, say), when a cell's ``grade_id`` is unknown, or when a pasted
-    copy of a graded cell had its metadata cleared. Here a missing graded cell goes after the
+    copy of a graded cell had its metadata cleared. Here a missing graded cell goes back where
+    the submission still has its text (an editor dropped its metadata), or else after the
     nearest earlier cell of the source notebook that the submission still has; a cell with an
     unknown ``grade_id`` becomes an ordinary cell; and a known cell gets back its role (graded,
     solution) before its checksum is compared.
