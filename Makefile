@@ -60,6 +60,7 @@ bench: $(READY)
 	$(BIN)/python -m benchmarks.training
 	$(BIN)/python -m benchmarks.grading
 	$(BIN)/python -m benchmarks.sandbox
+	$(BIN)/python -m benchmarks.class_parallel
 	$(BIN)/python -m benchmarks.course
 
 # A JupyterHub for one class on this server (docs/hub.md), as root:

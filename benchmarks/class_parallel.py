@@ -2,9 +2,11 @@
 
 A temporary copy of the course; a class of simulated students each submits 01_xor completed
 with the instructor's solutions; the class is autograded (sandboxed, as the course does) with
-1 process, then with one per core, each time from a fresh gradebook. Prints the seconds and the
-seconds per student, and the time a class of 200 would take at that rate (target: at most
-4 minutes on 2 cores). Run: ``python -m benchmarks.class_parallel [--students N] [--jobs 2]``.
+each number of grading processes in turn (default: 1, then one per core), each time from a
+fresh gradebook. Prints the minutes, the seconds per student and the speed-up over one
+process (target: a class of 200 within 4 minutes on 2 cores), and writes them to
+``benchmarks/results/class_parallel.json``.
+Run: ``python -m benchmarks.class_parallel [--students 200] [--jobs 1 2]``.
 """
 
 import argparse
@@ -14,6 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from benchmarks._common import machine, write_json
 from mlp_helpers import grade_class, grading, sandbox
 
 ASSIGNMENT = "01_xor"
@@ -21,14 +24,18 @@ TARGET_SECONDS_FOR_200 = 240
 
 
 def main(argv=None):
-    """Grade the class with 1 process and with one per core; print the figures."""
+    """Grade the class with each number of processes; print and write the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=200)
     parser.add_argument("--jobs", type=int, nargs="*",
                         help="grading processes to time (default: 1 and one per core)")
+    parser.add_argument("--out", help="where to write the JSON (default: benchmarks/results/)")
     args = parser.parse_args(argv)
     sandboxed = sandbox.unavailable() is None
     cores = os.cpu_count() or 1
+    result = {"benchmark": "class_parallel", "machine": machine(), "assignment": ASSIGNMENT,
+              "students": args.students, "sandboxed": sandboxed,
+              "target_seconds_for_200_on_2_cores": TARGET_SECONDS_FOR_200, "runs": []}
     print(f"{args.students} students, {ASSIGNMENT}, {cores} cores, "
           f"{'sandboxed' if sandboxed else 'NOT sandboxed (no bubblewrap)'}")
     with tempfile.TemporaryDirectory() as folder:
@@ -44,12 +51,18 @@ def main(argv=None):
                 path = course / leftover
                 shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
             grading.generate_assignment(course, ASSIGNMENT)  # the gradebook knows the assignment
-            result = grade_class.grade(ASSIGNMENT, jobs, course=course, env=environment)
-            per_student = result["seconds"] / max(result["students"], 1)
-            print(f"{jobs} process(es): {result['seconds']:.1f} s, {per_student:.2f} s a student"
-                  f", 200 students: {200 * per_student / 60:.1f} min "
-                  f"(target {TARGET_SECONDS_FOR_200 / 60:.0f} min); failed: "
-                  f"{len(result['failed'])}")
+            graded = grade_class.grade(ASSIGNMENT, jobs, course=course, env=environment)
+            run = {"jobs": jobs, "seconds": graded["seconds"],
+                   "seconds_per_student": graded["seconds"] / max(graded["students"], 1),
+                   "failed": graded["failed"]}
+            run["speed_up"] = result["runs"][0]["seconds"] / run["seconds"] if result["runs"] \
+                else 1.0
+            result["runs"].append(run)
+            print(f"{jobs} process(es): {run['seconds'] / 60:.1f} min, "
+                  f"{run['seconds_per_student']:.2f} s a student, speed-up "
+                  f"{run['speed_up']:.2f}; failed: {len(run['failed'])}")
+    result["machine"]["load_average_after"] = list(os.getloadavg())
+    write_json(result, "class_parallel", args.out)
     return 0
 
 

@@ -114,6 +114,27 @@ def sandbox_lines(result):
     return lines
 
 
+def class_parallel_lines(result):
+    """Per number of grading processes: the class's minutes, seconds a student, speed-up."""
+    lines = [
+        *machine_lines(result), "",
+        f"A class of {result['students']} on {result['assignment']}, each submission the "
+        f"instructor's solutions, {'sandboxed' if result['sandboxed'] else 'NOT sandboxed'}.",
+        "", "| grading processes | minutes | s a student | speed-up | not graded |",
+        "|---|---|---|---|---|"]
+    for run in result["runs"]:
+        lines.append(f"| {run['jobs']} | {run['seconds'] / 60:.1f} "
+                     f"| {run['seconds_per_student']:.2f} | {run['speed_up']:.2f} "
+                     f"| {len(run['failed'])} |")
+    target = result["target_seconds_for_200_on_2_cores"]
+    on_two = next((run for run in result["runs"] if run["jobs"] == 2), None)
+    if on_two is not None and result["students"] == 200:
+        verdict = "within" if on_two["seconds"] <= target else "over"
+        lines += ["", f"With two processes: **{on_two['seconds'] / 60:.1f} minutes** for 200, "
+                  f"{verdict} the target of {target / 60:.0f} minutes."]
+    return lines
+
+
 def course_lines(result):
     """Per notebook: seconds in a fresh kernel, and the slowest cell."""
     lines = [*machine_lines(result), "", "| notebook | s, median [q1-q3] | slowest cell |",
@@ -135,6 +156,7 @@ def main():
     sections = (("Reference training vs PyTorch (CPU)", "training", training_lines),
                 ("Grading overhead", "grading", grading_lines),
                 ("The sandbox's cost", "sandbox", sandbox_lines),
+                ("A class on every core", "class_parallel", class_parallel_lines),
                 ("Course run time", "course", course_lines))
     for title, name, lines in sections:
         result = load(name)

@@ -23,9 +23,14 @@ c.ConfigurableHTTPProxy.command = [os.path.join(hub["prefix"], "bin", "configura
 c.JupyterHub.db_url = f"sqlite:///{state / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(state / "jupyterhub_cookie_secret")
 c.JupyterHub.pid_file = str(state / "jupyterhub.pid")
+# HTTPS on the hub's own port, when setup.sh was given a certificate (HUB_SSL_CERT, HUB_SSL_KEY);
+# behind a reverse proxy that does HTTPS, leave them out.
+if hub.get("ssl_cert"):
+    c.JupyterHub.ssl_cert, c.JupyterHub.ssl_key = hub["ssl_cert"], hub["ssl_key"]
 
-# Who may log in: the roster. PAM checks their Unix passwords (the real thing); "dummy" lets
-# anyone in the roster in with any password and exists for the tests only. OAuth: docs/hub.md.
+# Who may log in: the roster. PAM checks their Unix passwords (the real thing, and what the test
+# logs in with); "dummy" lets anyone on the roster in with any password, for a trial on a closed
+# machine only. OAuth: docs/hub.md.
 if hub["authenticator"] == "dummy":
     c.JupyterHub.authenticator_class = "dummy"
 else:
@@ -63,10 +68,8 @@ c.JupyterHub.services = [{
     "url": f"http://127.0.0.1:{hub['formgrader_port']}",
     "command": [os.path.join(venv_bin, "jupyterhub-singleuser"),
                 f"--ServerApp.root_dir={hub['course_dir']}",
-                # The grading extensions, off in every person's server, on for this one.
-                "--ServerApp.jpserver_extensions", "nbgrader.server_extensions.formgrader=True",
-                "--ServerApp.jpserver_extensions",
-                "nbgrader.server_extensions.create_assignment=True"],
+                # The grading extension, off in every person's server, on for this one.
+                "--ServerApp.jpserver_extensions", "nbgrader.server_extensions.formgrader=True"],
     "user": hub["grader"],
     "cwd": hub["course_dir"],
     "oauth_no_confirm": True,

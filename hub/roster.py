@@ -130,10 +130,17 @@ def main(argv=None):
     parser.add_argument("--ip", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--formgrader-port", type=int, default=9999)
+    parser.add_argument("--ssl-cert", help="the hub serves HTTPS with this certificate (PEM)")
+    parser.add_argument("--ssl-key", help="... and this private key (PEM, readable by root only)")
     parser.add_argument("--remove", action="store_true",
                         help="delete the roster's accounts, their home folders and the grader's")
     args = parser.parse_args(argv)
     people = read_roster(args.roster)
+    if bool(args.ssl_cert) != bool(args.ssl_key):
+        sys.exit("HTTPS needs both a certificate and its key (HUB_SSL_CERT and HUB_SSL_KEY)")
+    for pem in filter(None, (args.ssl_cert, args.ssl_key)):
+        if not Path(pem).is_file():
+            sys.exit(f"{pem}: no such file (HUB_SSL_CERT, HUB_SSL_KEY: PEM files on this server)")
     unix_groups = groups(args.group_prefix)
     if args.remove:
         for name in [*(name for names in people.values() for name in names), args.grader]:
@@ -169,11 +176,15 @@ def main(argv=None):
         "exchange": str(exchange), "grader": args.grader, "authenticator": args.authenticator,
         "ip": args.ip, "port": args.port, "formgrader_port": args.formgrader_port,
         "prefix": str(Path(args.prefix).resolve()), "venv": str(venv),
+        "ssl_cert": args.ssl_cert and str(Path(args.ssl_cert).resolve()),
+        "ssl_key": args.ssl_key and str(Path(args.ssl_key).resolve()),
     }
     (state / "hub.json").write_text(json.dumps(settings, indent=1) + "\n")
     (state / "roster.json").write_text(json.dumps(people, indent=1) + "\n")
+    scheme = "https" if args.ssl_cert else "http"
     print(f"{sum(map(len, people.values()))} people, course in {args.course_dir}, "
-          f"exchange {exchange}, hub settings in {state}")
+          f"exchange {exchange}, hub settings in {state}; the hub will answer at "
+          f"{scheme}://{args.ip}:{args.port}/")
 
 
 if __name__ == "__main__":

@@ -12,8 +12,9 @@
 #
 # `hub/setup.sh install` does the installs only (CI does this before the tests).
 # Settings (environment): HUB_PREFIX (/opt/backprop-hub), HUB_COURSE_DIR (/srv/backprop/course),
-# HUB_EXCHANGE (/srv/nbgrader/exchange), HUB_AUTH (pam; dummy only for tests), HUB_IP
-# (127.0.0.1; 0.0.0.0 to serve the network, behind HTTPS), HUB_PORT (8000).
+# HUB_EXCHANGE (/srv/nbgrader/exchange), HUB_AUTH (pam; dummy, any password, for trials on a closed machine), HUB_IP
+# (127.0.0.1; 0.0.0.0 to serve the network, behind HTTPS), HUB_PORT (8000), HUB_SSL_CERT and
+# HUB_SSL_KEY (PEM files: the hub serves HTTPS itself).
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 PREFIX=${HUB_PREFIX:-/opt/backprop-hub}
@@ -58,7 +59,6 @@ install_all() {
     cat > "$etc/jupyter_server_config.d/zz-backprop-hub.json" <<'JSON'
 {"ServerApp": {"jpserver_extensions": {
   "nbgrader.server_extensions.formgrader": false,
-  "nbgrader.server_extensions.create_assignment": false,
   "nbgrader.server_extensions.course_list": false,
   "nbgrader.server_extensions.assignment_list": true,
   "nbgrader.server_extensions.validate_assignment": true}}}
@@ -87,5 +87,6 @@ ROSTER=${1:?"usage: hub/setup.sh roster.csv   (or: hub/setup.sh install)"}
     --course-dir "${HUB_COURSE_DIR:-/srv/backprop/course}" \
     --exchange "${HUB_EXCHANGE:-/srv/nbgrader/exchange}" \
     --authenticator "${HUB_AUTH:-pam}" --ip "${HUB_IP:-127.0.0.1}" --port "${HUB_PORT:-8000}" \
+    ${HUB_SSL_CERT:+--ssl-cert "$HUB_SSL_CERT"} ${HUB_SSL_KEY:+--ssl-key "$HUB_SSL_KEY"} \
     "$ROSTER"
 echo "Start the hub with: sudo $PREFIX/bin/start-hub   (docs/hub.md)"

@@ -108,3 +108,25 @@ def test_sandbox_benchmark_figures_render_as_the_readme_table():
     assert "| 01_xor | 1.20 [1.10-1.30] | 1.20 [1.10-1.30] | +0.05 | 1.04 |" in lines
     assert "(**+0.10 s**)" in lines[-1]
     assert "128 processes and threads" in lines[-1]
+
+
+def test_class_benchmark_figures_render_as_the_readme_table():
+    # The end-to-end run (200 students graded twice, about 9 minutes) is
+    # `python -m benchmarks.class_parallel`; this checks the table it leads to.
+    from benchmarks.summary import class_parallel_lines
+
+    result = {
+        "machine": {"cpu": "cpu", "cores": 2, "python": "3.11", "numpy": "2", "date_utc": "now",
+                    "blas": [{"user_api": "blas", "internal_api": "openblas", "version": "0"}],
+                    "blas_environment": {}, "load_average_1_5_15_min": [1.0, 1.0, 1.0]},
+        "assignment": "01_xor", "students": 200, "sandboxed": True,
+        "target_seconds_for_200_on_2_cores": 240,
+        "runs": [{"jobs": 1, "seconds": 360.0, "seconds_per_student": 1.8, "failed": [],
+                  "speed_up": 1.0},
+                 {"jobs": 2, "seconds": 250.0, "seconds_per_student": 1.25, "failed": ["s007"],
+                  "speed_up": 1.44}]}
+    lines = class_parallel_lines(result)
+    assert "| 1 | 6.0 | 1.80 | 1.00 | 0 |" in lines
+    assert "| 2 | 4.2 | 1.25 | 1.44 | 1 |" in lines
+    assert lines[-1] == ("With two processes: **4.2 minutes** for 200, over the target of "
+                         "4 minutes.")

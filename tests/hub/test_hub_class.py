@@ -1,25 +1,30 @@
-"""A class on a real JupyterHub on 127.0.0.1: real Unix accounts, the formgrader as a service.
+"""A class on a real JupyterHub on 127.0.0.1, set up as docs/hub.md tells an instructor.
 
-``hub/setup.sh install`` (run here when missing; ``.ci/run`` runs it first) provides JupyterHub,
-the course and configurable-http-proxy in /opt/backprop-hub. The test writes a roster of an
-instructor, a grader and three students with names of its own, creates their Unix accounts with
-``hub/roster.py`` (as ``hub/setup.sh`` does, with the Dummy authenticator and a course folder and
-exchange of its own), starts the hub, and runs a class: the instructor releases 01_xor through
+The test writes a roster of an instructor, a grader and three students (names of its own) and
+runs the one command, ``hub/setup.sh roster.csv``, with its defaults (PAM logins, the course in
+/srv/backprop/course, the exchange in /srv/nbgrader/exchange, the grader account
+grader-backprop, port 8000) and one setting, HTTPS with a certificate made for the test. It
+gives everyone a password, starts the hub with ``/opt/backprop-hub/bin/start-hub``, and
+everyone logs in through the login page. Then a class: the instructor releases 01_xor through
 the formgrader's API; the students fetch and submit through their own servers' Assignments API
 (what the Assignments tab does), each as their own Unix user; the instructor collects,
 autogrades (sandboxed), generates and releases feedback; the students fetch it; the grader
-account exports the grades. It checks who can reach what, over HTTP and in the file system, then
-stops the hub by its process id and deletes the accounts and folders it made.
+account exports the grades. It checks who can reach what, over HTTPS and in the file system,
+then stops the hub by its process id and deletes the accounts, folders and settings it made.
+It will not run where a class is already set up (it would share that class's accounts).
 """
 
 import csv
+import http.cookiejar
 import json
 import os
 import pwd
+import re
 import secrets
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import tempfile
 import time
@@ -34,31 +39,54 @@ from mlp_helpers import grading_notebooks
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
-PREFIX = Path(os.environ.get("HUB_PREFIX", "/opt/backprop-hub"))
+PREFIX = Path("/opt/backprop-hub")
 COURSE = "backprop-from-scratch"
 ASSIGNMENT = "01_xor"
+# What hub/setup.sh makes with its defaults (docs/hub.md), and must be gone after the test.
+COURSE_DIR = Path("/srv/backprop/course")
+EXCHANGE = Path("/srv/nbgrader/exchange")
+GRADER_ACCOUNT = "grader-backprop"
+GROUPS = ("backprop-instructors", "backprop-graders", "backprop-students")
+STATE = ("hub.json", "roster.json", "jupyterhub.sqlite", "jupyterhub_cookie_secret",
+         "jupyterhub.pid")
+GLOBAL_CONFIG = PREFIX / "venv" / "etc" / "jupyter" / "nbgrader_config.py"
+# The hub's defaults: its public port, the proxy's API, the hub's API, the formgrader service.
+PORTS = (8000, 8001, 8081, 9999)
 
 
-def _free_port():
+def _in_use(port):
     with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
-def _installed():
-    return ((PREFIX / "bin" / "start-hub").exists()
-            and (PREFIX / "bin" / "configurable-http-proxy").exists())
+def _a_class_is_set_up():
+    """What of a class set up by hub/setup.sh is on this machine already (empty: none)."""
+    found = [str(path) for path in (PREFIX / "etc" / "hub.json", COURSE_DIR.parent)
+             if path.exists()]
+    for name in (GRADER_ACCOUNT, *GROUPS):
+        if subprocess.run(["getent", "passwd" if name == GRADER_ACCOUNT else "group", name],
+                          capture_output=True, check=False).returncode == 0:
+            found.append(name)
+    return found
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Let a redirect come back as the answer (where a login leads is what is checked)."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
 
 
 class Hub:
-    """The running hub: its address, the admin service's token, the tokens of the people."""
+    """The running hub: its address, the certificate it is trusted by, the people's tokens."""
 
-    def __init__(self, url, token):
-        self.url, self.token, self.tokens = url, token, {}
+    def __init__(self, url, certificate):
+        self.url, self.tokens = url, {}
+        self.context = ssl.create_default_context(cafile=str(certificate))
 
     def call(self, path, method="GET", token=None, data=None, form=None, timeout=120):
         """Return ``(status, body)`` of a request to the hub's address (errors included)."""
-        headers = {"Authorization": f"token {token or self.token}"}
+        headers = {"Authorization": f"token {token}"} if token else {}
         body = None
         if data is not None:
             body, headers["Content-Type"] = json.dumps(data).encode(), "application/json"
@@ -68,7 +96,7 @@ class Hub:
         request = urllib.request.Request(self.url + path, data=body, method=method,
                                          headers=headers)
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as answer:
+            with urllib.request.urlopen(request, timeout=timeout, context=self.context) as answer:
                 return answer.status, answer.read()
         except urllib.error.HTTPError as error:
             return error.code, error.read()
@@ -90,6 +118,36 @@ class Hub:
             assert time.monotonic() < deadline, f"{path} never answered 200 (last: {status})"
             time.sleep(0.3)
 
+    def log_in(self, name, password):
+        """Log in on the login page as a browser does: ``(status, location, page, opener)``."""
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(
+            urllib.request.HTTPSHandler(context=self.context),
+            urllib.request.HTTPCookieProcessor(jar), NoRedirect())
+        with opener.open(self.url + "/hub/login", timeout=30) as answer:
+            xsrf = re.search(r'name="_xsrf" value="([^"]+)"', answer.read().decode()).group(1)
+        form = urllib.parse.urlencode({"username": name, "password": password,
+                                       "_xsrf": xsrf}).encode()
+        try:
+            with opener.open(self.url + "/hub/login", data=form, timeout=30) as answer:
+                return answer.status, None, answer.read().decode(), opener
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers.get("Location"), error.read().decode(), opener
+
+    def token_of(self, opener):
+        """A token asked for by a logged-in person (their session, as the hub's Token page)."""
+        with opener.open(self.url + "/hub/token", timeout=30) as answer:
+            xsrf = re.search(r'name="_xsrf" value="([^"]+)"|xsrf_token: "([^"]+)"',
+                             answer.read().decode())
+        name = json.loads(opener.open(self.url + "/hub/api/user", timeout=30).read())["name"]
+        request = urllib.request.Request(
+            f"{self.url}/hub/api/users/{name}/tokens", method="POST",
+            data=json.dumps({"note": "hub test"}).encode(),
+            headers={"Content-Type": "application/json",
+                     "X-XSRFToken": next(filter(None, xsrf.groups()))})
+        with opener.open(request, timeout=30) as answer:
+            return json.loads(answer.read())["token"]
+
 
 def as_user(user, *command, cwd="/"):
     """Run ``command`` as the Unix user ``user``; return the finished process."""
@@ -103,52 +161,69 @@ def answered(released, source, planted=None):
                                                 **(planted or {})})
 
 
+def _certificate(folder):
+    """A self-signed certificate for 127.0.0.1 and its key, as an instructor's would be."""
+    certificate, key = folder / "hub.crt", folder / "hub.key"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(certificate)],
+                   check=True, capture_output=True)
+    os.chmod(key, 0o600)
+    return certificate, key
+
+
 @pytest.fixture(scope="module")
 def hub():
-    if not _installed():
-        subprocess.run([str(REPO / "hub" / "setup.sh"), "install"], check=True,
-                       capture_output=True, env={**os.environ, "HUB_PREFIX": str(PREFIX)})
+    found = _a_class_is_set_up()
+    if found:
+        pytest.skip("a class is set up on this machine (" + ", ".join(found) + "): the hub "
+                    "test runs hub/setup.sh with its defaults and would share that class")
+    busy = [port for port in PORTS if _in_use(port)]
+    assert not busy, f"the hub's default ports {busy} are in use on 127.0.0.1"
     tag = secrets.token_hex(2)
     people = {"instructor": [f"bh{tag}-inst"], "grader": [f"bh{tag}-ta"],
               "student": [f"bh{tag}-s{number}" for number in (1, 2, 3)]}
     everyone = [name for names in people.values() for name in names]
+    outsider = f"bh{tag}-out"  # a Unix user with a password, not on the roster
+    passwords = {name: secrets.token_urlsafe(12) for name in [*everyone, outsider]}
     base = Path(tempfile.mkdtemp(prefix="backprop-hub-test-", dir="/tmp"))
     os.chmod(base, 0o755)
     roster = base / "roster.csv"
     roster.write_text("username,role\n" + "".join(
         f"{name},{role}\n" for role, names in people.items() for name in names))
-    state = base / "state"
-    common = [str(roster), "--prefix", str(PREFIX), "--grader", f"bh{tag}-fg",
-              "--group-prefix", f"bh{tag}"]
-    # roster.py writes nbgrader's global configuration in the shared venv: put back what was
-    # there (a real class's) when done.
-    global_config = PREFIX / "venv" / "etc" / "jupyter" / "nbgrader_config.py"
-    before = global_config.read_bytes() if global_config.exists() else None
-    process = None
+    certificate, key = _certificate(base)
+    exchange_parent_existed = EXCHANGE.parent.exists()
+    before = GLOBAL_CONFIG.read_bytes() if GLOBAL_CONFIG.exists() else None
+    process = log = None
     try:
-        subprocess.run(
-            [str(PREFIX / "venv" / "bin" / "python"), str(REPO / "hub" / "roster.py"), *common,
-             "--state", str(state), "--course-dir", str(base / "srv" / "course"),
-             "--exchange", str(base / "exchange"), "--authenticator", "dummy",
-             "--port", str(_free_port()), "--formgrader-port", str(_free_port())],
-            check=True, capture_output=True)
-        settings = json.loads((state / "hub.json").read_text())
-        settings.update(hub_port=_free_port(), proxy_api_port=_free_port())
-        (state / "hub.json").write_text(json.dumps(settings))
-        token = secrets.token_hex(16)
+        started = time.monotonic()
+        setup = subprocess.run([str(REPO / "hub" / "setup.sh"), str(roster)],
+                               capture_output=True, text=True, check=False,
+                               env={**os.environ, "HUB_SSL_CERT": str(certificate),
+                                    "HUB_SSL_KEY": str(key)})
+        assert setup.returncode == 0, setup.stdout[-2000:] + setup.stderr[-3000:]
+        set_up_in = time.monotonic() - started
+        subprocess.run(["useradd", "--create-home", outsider], check=True)
+        subprocess.run(["chpasswd"], input="".join(f"{name}:{password}\n" for name, password
+                                                   in passwords.items()),
+                       text=True, check=True)
+        settings = json.loads((PREFIX / "etc" / "hub.json").read_text())
         log = open(base / "hub.log", "w")
         started = time.monotonic()
-        process = subprocess.Popen(
-            [str(PREFIX / "bin" / "start-hub")], stdout=log, stderr=subprocess.STDOUT,
-            env={**os.environ, "BACKPROP_HUB_STATE": str(state),
-                 "BACKPROP_HUB_ADMIN_TOKEN": token}, start_new_session=True)
-        running = Hub(f"http://127.0.0.1:{settings['port']}", token)
-        running.people, running.base, running.settings = people, base, settings
+        process = subprocess.Popen([str(PREFIX / "bin" / "start-hub")], stdout=log,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+        running = Hub("https://127.0.0.1:8000", certificate)
+        running.people, running.passwords, running.settings = people, passwords, settings
+        running.outsider, running.setup_output = outsider, setup.stdout
+        running.log = base / "hub.log"
         running.wait("/hub/api/")
-        running.started_in = time.monotonic() - started
+        running.timings = {"setup.sh": set_up_in, "hub start": time.monotonic() - started}
+        running.logins = {}
         for name in everyone:
-            running.tokens[name] = running.ok(f"/hub/api/users/{name}/tokens", method="POST",
-                                              data={"note": "test"})["token"]
+            status, location, _, opener = running.log_in(name, passwords[name])
+            running.logins[name] = (status, location)
+            if status == 302:
+                running.tokens[name] = running.token_of(opener)
         yield running
     finally:
         if process is not None:
@@ -158,26 +233,50 @@ def hub():
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+        if log is not None:
             log.close()
-        for name in [*everyone, f"bh{tag}-fg"]:
+        for name in [*everyone, outsider, GRADER_ACCOUNT]:
             # Anything of theirs still running (there should be none) is ended by its id.
             left = subprocess.run(["pgrep", "-u", name], capture_output=True, text=True,
                                   check=False).stdout.split()
             for pid in left:
                 os.kill(int(pid), signal.SIGKILL)
         subprocess.run([str(PREFIX / "venv" / "bin" / "python"), str(REPO / "hub" / "roster.py"),
-                        *common, "--remove"], check=False, capture_output=True)
+                        str(roster), "--remove"], check=False, capture_output=True)
+        subprocess.run(["userdel", "--remove", outsider], check=False, capture_output=True)
+        shutil.rmtree(COURSE_DIR.parent, ignore_errors=True)
+        shutil.rmtree(EXCHANGE if exchange_parent_existed else EXCHANGE.parent,
+                      ignore_errors=True)
+        for name in STATE:
+            (PREFIX / "etc" / name).unlink(missing_ok=True)
+        if before is None:
+            GLOBAL_CONFIG.unlink(missing_ok=True)
+        else:
+            GLOBAL_CONFIG.write_bytes(before)
         if (base / "hub.log").exists() and (REPO / "test-artifacts").is_dir():
             shutil.copy(base / "hub.log", REPO / "test-artifacts" / "hub.log")
         shutil.rmtree(base, ignore_errors=True)
-        if before is None:
-            global_config.unlink(missing_ok=True)
-        else:
-            global_config.write_bytes(before)
+        assert not _a_class_is_set_up(), "the hub test left a class behind"
+
+
+def test_everyone_on_the_roster_logs_in_with_their_password_and_no_one_else(hub):
+    assert "the hub will answer at https://127.0.0.1:8000/" in hub.setup_output
+    assert hub.call("/hub/api/users")[0] == 403  # nothing without a login
+    for name, (status, location) in hub.logins.items():
+        assert status == 302, (name, status)
+        assert location.startswith("/hub/"), (name, location)
+    assert len(hub.tokens) == len(hub.logins) == 5
+    student = hub.people["student"][0]
+    for name, password in ((student, hub.passwords[hub.people["student"][1]]),
+                           (hub.outsider, hub.passwords[hub.outsider]),
+                           ("root", "")):
+        status, _, page, _ = hub.log_in(name, password)
+        assert status == 403, name
+        assert "Invalid username or password" in page, name
 
 
 def test_a_class_runs_on_the_hub_and_each_person_reaches_only_their_own(hub):
-    timings = {"hub start": hub.started_in}
+    timings = hub.timings
     (instructor,), (ta,), students = (hub.people[role] for role in
                                       ("instructor", "grader", "student"))
     grader_account = hub.settings["grader"]
@@ -185,7 +284,7 @@ def test_a_class_runs_on_the_hub_and_each_person_reaches_only_their_own(hub):
     formgrader = f"/services/{COURSE}/formgrader"
     begin = time.monotonic()
     for student in students:
-        hub.ok(f"/hub/api/users/{student}/server", method="POST")
+        hub.ok(f"/hub/api/users/{student}/server", method="POST", token=hub.tokens[student])
     hub.wait(f"{formgrader}/api/assignments", timeout=90, token=hub.tokens[instructor])
     for student in students:
         hub.wait(f"/user/{student}/api/status", timeout=90, token=hub.tokens[student])
@@ -264,6 +363,10 @@ def test_a_class_runs_on_the_hub_and_each_person_reaches_only_their_own(hub):
     with open(course_dir / "grades.csv", newline="") as file:
         scores = {row["student_id"]: float(row["score"]) for row in csv.DictReader(file)}
     assert scores[students[0]] > scores[students[1]] > scores[students[2]] == 0
+    # The hub's log (servers, formgrader, grading) holds no noise an instructor must read past.
+    log = hub.log.read_text()
+    for noise in ("SAWarning", "has changed!", "could not be found", "over TCP"):
+        assert noise not in log, noise
 
     # Who reaches what, in the file system, as each Unix user.
     other = Path(pwd.getpwnam(students[1]).pw_dir) / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
@@ -291,13 +394,14 @@ def test_a_grader_opens_the_formgrader_in_its_own_tab_and_a_student_is_refused(h
 
     formgrader = f"{hub.url}/services/{COURSE}/formgrader"
     for person, allowed in ((hub.people["grader"][0], True), (hub.people["student"][0], False)):
-        context = chromium.new_context(viewport={"width": 1280, "height": 860})
+        # The certificate is the test's own, not from an authority the browser knows.
+        context = chromium.new_context(viewport={"width": 1280, "height": 860},
+                                       ignore_https_errors=True)
         context.set_default_timeout(30_000)
         page = context.new_page()
-        # The Dummy authenticator (tests only) takes any password.
         page.goto(f"{hub.url}/hub/login")
         page.fill("input[name=username]", person)
-        page.fill("input[name=password]", "any")
+        page.fill("input[name=password]", hub.passwords[person])
         page.click("[type=submit]")
         page.wait_for_url(lambda url: "/hub/login" not in url)
         answer = page.goto(formgrader)
