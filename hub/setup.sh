@@ -63,6 +63,9 @@ install_all() {
   "nbgrader.server_extensions.assignment_list": true,
   "nbgrader.server_extensions.validate_assignment": true}}}
 JSON
+    # The course's JupyterLab defaults (jupyter/README.md): no news pop-up, no update check (a
+    # class server need not reach the internet), Markdown opens rendered.
+    install -m 644 "$REPO/jupyter/labconfig/default_setting_overrides.json" "$etc/labconfig/"
     cat > "$etc/labconfig/page_config.json" <<'JSON'
 {"disabledExtensions": {
   "@jupyter/nbgrader:formgrader": true,

@@ -182,7 +182,7 @@ def hub():
     assert not busy, f"the hub's default ports {busy} are in use on 127.0.0.1"
     tag = secrets.token_hex(2)
     people = {"instructor": [f"bh{tag}-inst"], "grader": [f"bh{tag}-ta"],
-              "student": [f"bh{tag}-s{number}" for number in (1, 2, 3)]}
+              "student": [f"bh{tag}-s{number}" for number in (1, 2, 3, 4)]}
     everyone = [name for names in people.values() for name in names]
     outsider = f"bh{tag}-out"  # a Unix user with a password, not on the roster
     passwords = {name: secrets.token_urlsafe(12) for name in [*everyone, outsider]}
@@ -265,7 +265,7 @@ def test_everyone_on_the_roster_logs_in_with_their_password_and_no_one_else(hub)
     for name, (status, location) in hub.logins.items():
         assert status == 302, (name, status)
         assert location.startswith("/hub/"), (name, location)
-    assert len(hub.tokens) == len(hub.logins) == 5
+    assert len(hub.tokens) == len(hub.logins) == 6
     student = hub.people["student"][0]
     for name, password in ((student, hub.passwords[hub.people["student"][1]]),
                            (hub.outsider, hub.passwords[hub.outsider]),
@@ -277,8 +277,8 @@ def test_everyone_on_the_roster_logs_in_with_their_password_and_no_one_else(hub)
 
 def test_a_class_runs_on_the_hub_and_each_person_reaches_only_their_own(hub):
     timings = hub.timings
-    (instructor,), (ta,), students = (hub.people[role] for role in
-                                      ("instructor", "grader", "student"))
+    (instructor,), (ta,) = hub.people["instructor"], hub.people["grader"]
+    students = hub.people["student"][:3]  # the fourth works in the browser (below)
     grader_account = hub.settings["grader"]
     course_dir = Path(hub.settings["course_dir"])
     formgrader = f"/services/{COURSE}/formgrader"
@@ -411,3 +411,54 @@ def test_a_grader_opens_the_formgrader_in_its_own_tab_and_a_student_is_refused(h
         else:
             assert answer.status == 403
         context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason=(
+    f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium fonts-dejavu-core; "
+    ".ci/run does it)"))
+def test_a_student_sees_their_assignments_and_validate_and_no_grading_tools(hub, chromium):
+    from playwright.sync_api import expect
+
+    student, teacher = hub.people["student"][3], hub.tokens[hub.people["instructor"][0]]
+    formgrader = f"/services/{COURSE}/formgrader/api/assignment/{ASSIGNMENT}"
+    hub.wait(formgrader, token=teacher)
+    if hub.ok(formgrader, token=teacher)["status"] != "released":  # run without the class test
+        for action in ("assign", "release"):
+            assert hub.ok(f"{formgrader}/{action}", method="POST", token=teacher)["success"]
+    context = chromium.new_context(viewport={"width": 1280, "height": 860},
+                                   ignore_https_errors=True)
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    page.goto(f"{hub.url}/hub/login")
+    page.fill("input[name=username]", student)
+    page.fill("input[name=password]", hub.passwords[student])
+    page.click("[type=submit]")
+    page.wait_for_url(re.compile(f"/user/{student}/lab"))
+    # JupyterLab, with nbgrader's student side only, and the course's settings (no news pop-up).
+    config = json.loads(page.locator("#jupyter-config-data").text_content())
+    for plugin in ("formgrader", "create-assignment", "course-list"):
+        assert f"@jupyter/nbgrader:{plugin}" in config["disabledExtensions"], plugin
+    page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").click()
+    assert [entry for entry in page.locator(".lm-Menu-itemLabel").all_inner_texts()
+            if entry] == ["Assignment List"]
+    settings = hub.ok(f"/user/{student}/lab/api/settings/"
+                      "@jupyterlab/apputils-extension:notification", token=hub.tokens[student])
+    assert settings["schema"]["properties"]["fetchNews"]["default"] == "false"
+    # The Assignments tab: fetch, validate (the notebook as released: every part to do), submit.
+    page.locator(".lm-Menu-itemLabel").get_by_text("Assignment List", exact=True).click()
+    panel = page.locator("#jp-main-dock-panel")
+    panel.get_by_role("button", name="Fetch").click()
+    panel.locator("#fetched_assignments_list").get_by_text(ASSIGNMENT).first.click()
+    panel.get_by_role("button", name="Validate").first.click()
+    dialog = page.locator(".jp-Dialog")
+    expect(dialog.get_by_text("Validation Results")).to_be_visible()
+    assert "`hidden_delta` still raises NotImplementedError" in dialog.inner_text()
+    page.screenshot(path=str(REPO / "test-artifacts" / "hub-student-validates.png"))
+    dialog.get_by_role("button", name="Ok").click()
+    panel.get_by_role("button", name="Submit").click()
+    expect(panel.locator("#submitted_assignments_list").get_by_text(ASSIGNMENT).first
+           ).to_be_visible()
+    inbound = Path(hub.settings["exchange"]) / COURSE / "inbound"
+    assert list(inbound.glob(f"{student}+{ASSIGNMENT}+*")), "the submission never arrived"
+    context.close()
