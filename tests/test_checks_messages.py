@@ -4,6 +4,7 @@ import math
 import signal
 import subprocess
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -368,3 +369,47 @@ def test_reference_called_from_a_thread_pool_is_caught_in_every_check():
     finally:
         pool.shutdown()
     assert checks.diagnose("sigmoid", good_sigmoid) is None
+
+
+@pytest.fixture
+def quiet_alarm():
+    """A harmless SIGALRM handler, as a notebook may have, put back after the test."""
+    def handler(signum, frame):
+        return None
+
+    previous = signal.signal(signal.SIGALRM, handler)
+    yield handler
+    signal.signal(signal.SIGALRM, previous)
+
+
+def test_an_interruption_still_in_flight_when_the_call_ends_is_dropped(monkeypatch, quiet_alarm):
+    # The timer's last SIGALRM can arrive while the guards stop it: it must not land in their
+    # clean-up (which would leave the handler installed and call a finished function too slow).
+    setitimer = signal.setitimer
+
+    def late_alarm(which, seconds, interval=0.0):
+        setitimer(which, seconds, interval)
+        if seconds == 0:
+            signal.raise_signal(signal.SIGALRM)
+
+    monkeypatch.setattr(signal, "setitimer", late_alarm)
+    outcome = _guards.call(lambda z: z + 1, (1.0,))
+    assert (outcome.value, outcome.timed_out) == (2.0, False)
+    assert signal.getsignal(signal.SIGALRM) is quiet_alarm
+
+
+def test_the_watch_is_taken_down_after_the_timer_is_stopped(monkeypatch, quiet_alarm):
+    # Any interruption once the watch comes down would skip its clean-up: the watch left on
+    # new threads and in the list of watches. So the timer is stopped first.
+    setprofile = threading.setprofile
+
+    def alarmed_setprofile(function):
+        setprofile(function)
+        if function is None:
+            signal.raise_signal(signal.SIGALRM)
+
+    monkeypatch.setattr(threading, "setprofile", alarmed_setprofile)
+    outcome = _guards.call(lambda z: z + 1, (1.0,))
+    assert (outcome.value, outcome.timed_out) == (2.0, False)
+    assert _guards._WATCHES == []
+    assert threading.getprofile() is None

@@ -55,10 +55,15 @@ def _time_limit(seconds):
         yield
         return
 
+    armed = [True]
+
     def expire(signum, frame):
         # The grader's own frames (this module, the context managers unwinding the call) are
-        # never interrupted: only the student's code is.
-        if frame is None or frame.f_globals.get("__name__") not in _GRADER_MODULES:
+        # never interrupted: only the student's code is. Once the call is over (``armed`` is
+        # cleared first thing), an interruption still in flight is dropped: it would otherwise
+        # land in the clean-up (``signal.signal`` is Python code) and skip it.
+        if armed[0] and (frame is None
+                         or frame.f_globals.get("__name__") not in _GRADER_MODULES):
             raise _TimedOut
 
     previous = signal.signal(signal.SIGALRM, expire)
@@ -68,6 +73,7 @@ def _time_limit(seconds):
     try:
         yield
     finally:
+        armed[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 
@@ -109,7 +115,8 @@ def call(function, args, reference_codes=frozenset()):
         stack.enter_context(contextlib.redirect_stdout(io.StringIO()))
         stack.enter_context(contextlib.redirect_stderr(io.StringIO()))
         try:
-            with _time_limit(TIME_LIMIT), _watch_for(reference_codes, outcome):
+            # The limit inside the watch: the watch's clean-up runs with the timer stopped.
+            with _watch_for(reference_codes, outcome), _time_limit(TIME_LIMIT):
                 outcome.value = function(*args)
         except _TimedOut:
             outcome.timed_out = True

@@ -85,7 +85,8 @@ def run(function, args, kwargs=None, swap=(), watch=(), seconds=TIME_LIMIT):
         stack.enter_context(contextlib.redirect_stderr(io.StringIO()))
         stack.enter_context(swapped(function, replacements))
         try:
-            with _guards._time_limit(seconds), _watch_for(watch, outcome):
+            # The limit inside the watch: the watch's clean-up runs with the timer stopped.
+            with _watch_for(watch, outcome), _guards._time_limit(seconds):
                 outcome.value = function(*args, **(kwargs or {}))
         except _guards._TimedOut:
             outcome.timed_out = True
