@@ -19,6 +19,7 @@ import grp
 import json
 import os
 import pwd
+import re
 import shutil
 import subprocess
 import sys
@@ -28,16 +29,31 @@ ROLES = ("instructor", "grader", "student")
 COURSE_ID = "backprop-from-scratch"
 
 
+# Debian's rule for a user name (useradd refuses others): lower case, at most 32 characters.
+USER_NAME = re.compile(r"[a-z][-a-z0-9_]{0,31}")
+# People's uids on Debian (login.defs UID_MIN to UID_MAX); root, daemons and nobody lie outside.
+PERSON_UIDS = range(1000, 60000)
+
+
 def read_roster(path):
-    """Return ``{role: [username, ...]}`` from the CSV at ``path``; refuse unknown roles."""
-    people = {role: [] for role in ROLES}
+    """Return ``{role: [username, ...]}`` from the CSV at ``path``; refuse what cannot be."""
+    people, seen = {role: [] for role in ROLES}, {}
     with open(path, newline="") as file:
         for line, row in enumerate(csv.DictReader(file), start=2):
-            name, role = row["username"].strip(), row["role"].strip().lower()
+            name = (row.get("username") or "").strip()
+            role = (row.get("role") or "").strip().lower()
             if role not in ROLES:
                 sys.exit(f"{path}:{line}: role {role!r} is not one of {', '.join(ROLES)}")
-            if not name.replace("-", "").replace("_", "").isalnum() or not name[0].isalpha():
-                sys.exit(f"{path}:{line}: {name!r} is not a valid Unix user name")
+            if not USER_NAME.fullmatch(name):
+                sys.exit(f"{path}:{line}: {name!r} is not a valid Unix user name (lower-case "
+                         "letters, digits, - and _, starting with a letter, at most 32)")
+            if name in seen:
+                sys.exit(f"{path}:{line}: {name} is on the roster already (line {seen[name]}): "
+                         "one row, one role per person")
+            if _exists(pwd.getpwnam, name) and pwd.getpwnam(name).pw_uid not in PERSON_UIDS:
+                sys.exit(f"{path}:{line}: {name} is a system account of this server, not a "
+                         "person: choose another user name")
+            seen[name] = line
             people[role].append(name)
     return people
 
@@ -98,6 +114,23 @@ def course_folder(repo, course_dir, grader, instructors_group):
         for name in files:
             os.chown(os.path.join(folder, name), account.pw_uid, group.gr_gid)
             os.chmod(os.path.join(folder, name), 0o660)
+
+
+def course_exchange(folder, grader):
+    """The course's folder in the exchange, made now by the grader account (0755).
+
+    In a world-writable exchange the first to make it owns it: a student who made it before the
+    first release would stop every release (nbgrader refuses a folder it does not own).
+    """
+    account = pwd.getpwnam(grader)
+    if not folder.exists():
+        folder.mkdir()
+        os.chown(folder, account.pw_uid, account.pw_gid)
+        os.chmod(folder, 0o755)
+    owner = folder.stat().st_uid
+    if owner != account.pw_uid:
+        sys.exit(f"{folder} belongs to {pwd.getpwuid(owner).pw_name}, not to {grader}: someone "
+                 "made it before the course could; move it away and run this again")
 
 
 def global_nbgrader_config(venv_prefix, exchange):
@@ -165,6 +198,7 @@ def main(argv=None):
     exchange = Path(args.exchange)
     exchange.mkdir(parents=True, exist_ok=True)
     os.chmod(exchange, 0o1777)
+    course_exchange(exchange / COURSE_ID, args.grader)
     venv = Path(args.prefix) / "venv"
     global_nbgrader_config(venv, exchange)
 

@@ -296,6 +296,13 @@ def test_a_class_runs_on_the_hub_and_each_person_reaches_only_their_own(hub):
     assert hub.call(f"{formgrader}/api/assignments", token=hub.tokens[students[0]])[0] == 403
     assert hub.call(f"/user/{students[1]}/api/contents",
                     token=hub.tokens[students[0]])[0] == 403
+    # Nor straight to the formgrader's own port, from the student's terminal on the server.
+    direct = urllib.request.Request(
+        f"http://127.0.0.1:{hub.settings['formgrader_port']}{formgrader}/api/assignments",
+        headers={"Authorization": f"token {hub.tokens[students[0]]}"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(direct, timeout=30)
+    assert refused.value.code == 403
     # A student's own server has no formgrader (its extension is off there).
     assert hub.call(f"/user/{students[0]}/formgrader",
                     token=hub.tokens[students[0]])[0] == 404
@@ -377,6 +384,12 @@ def test_a_class_runs_on_the_hub_and_each_person_reaches_only_their_own(hub):
         assert denied.returncode != 0, path
         assert "Permission denied" in denied.stderr, path
     assert "Permission denied" in as_user(students[0], "ls", str(inbound)).stderr
+    # The exchange's course folder is the grader account's: no one else adds to it or changes
+    # what was released, and feedback cannot be listed.
+    for command in (["mkdir", str(inbound.parent / "mine")],
+                    ["touch", str(inbound.parent / "outbound" / ASSIGNMENT / "extra.ipynb")],
+                    ["ls", str(inbound.parent / "feedback")]):
+        assert "Permission denied" in as_user(students[0], *command).stderr, command
     assert as_user(instructor, "ls", str(course_dir / "source")).returncode == 0
     print("hub timings (s): " + ", ".join(f"{what} {seconds:.1f}"
                                            for what, seconds in timings.items()))

@@ -1,0 +1,85 @@
+"""The roster an instructor writes for the hub: what it accepts, and the messages it refuses with.
+
+``hub/roster.py`` is a script (it is copied to the hub's prefix); these tests load it from the
+repository. The whole set-up, as root, is ``tests/hub/test_hub_class.py``.
+"""
+
+import importlib.util
+import os
+import pwd
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[1] / "hub" / "roster.py"
+NOT_A_NAME = ("is not a valid Unix user name (lower-case letters, digits, - and _, starting with "
+              "a letter, at most 32)")
+
+
+@pytest.fixture(scope="module")
+def roster():
+    spec = importlib.util.spec_from_file_location("roster", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def refusal(call):
+    with pytest.raises(SystemExit) as refused:
+        call()
+    return str(refused.value)
+
+
+def test_a_roster_gives_each_role_its_people(roster, tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_text("username,role,email\nada,instructor,a@x\ntom,Grader,t@x\n"
+                    "s_001,student,\ns-002, student ,\n")
+    assert roster.read_roster(path) == {"instructor": ["ada"], "grader": ["tom"],
+                                        "student": ["s_001", "s-002"]}
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    ("ada,teacher", "roster.csv:3: role 'teacher' is not one of instructor, grader, student"),
+    ("../ada,student", f"roster.csv:3: '../ada' {NOT_A_NAME}"),
+    ("1ada,student", f"roster.csv:3: '1ada' {NOT_A_NAME}"),
+    ("Ada,student", f"roster.csv:3: 'Ada' {NOT_A_NAME}"),
+    ("ada lovelace,student", f"roster.csv:3: 'ada lovelace' {NOT_A_NAME}"),
+    (f"{'a' * 33},student", f"roster.csv:3: '{'a' * 33}' {NOT_A_NAME}"),
+    (",student", f"roster.csv:3: '' {NOT_A_NAME}"),
+    ("tom,student", "roster.csv:3: tom is on the roster already (line 2): one row, one role "
+                    "per person"),
+    ("root,instructor", "roster.csv:3: root is a system account of this server, not a person: "
+                        "choose another user name"),
+    ("nobody,student", "roster.csv:3: nobody is a system account of this server, not a person: "
+                       "choose another user name"),
+])
+def test_a_bad_row_is_refused_with_its_line(roster, tmp_path, row, message):
+    path = tmp_path / "roster.csv"
+    path.write_text(f"username,role\ntom,grader\n{row}\n")
+    assert refusal(lambda: roster.read_roster(path)) == f"{path.parent}/{message}"
+
+
+def test_https_needs_both_files_that_exist(roster, tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_text("username,role\ntom,grader\n")
+    certificate = tmp_path / "hub.crt"
+    certificate.write_text("not checked here")
+    assert "needs both a certificate and its key" in refusal(
+        lambda: roster.main([str(path), "--ssl-cert", str(certificate)]))
+    assert refusal(lambda: roster.main([str(path), "--ssl-cert", str(certificate),
+                                        "--ssl-key", str(tmp_path / "hub.key")])) == (
+        f"{tmp_path / 'hub.key'}: no such file (HUB_SSL_CERT, HUB_SSL_KEY: PEM files on this "
+        "server)")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="changing a folder's owner needs root")
+def test_a_course_folder_someone_made_first_in_the_exchange_is_refused(roster, tmp_path):
+    folder = tmp_path / "backprop-from-scratch"
+    folder.mkdir()
+    os.chown(folder, pwd.getpwnam("nobody").pw_uid, -1)
+    assert refusal(lambda: roster.course_exchange(folder, "root")) == (
+        f"{folder} belongs to nobody, not to root: someone made it before the course could; "
+        "move it away and run this again")
+    made = tmp_path / "made"
+    roster.course_exchange(made, "root")
+    assert (made.stat().st_uid, made.stat().st_mode & 0o7777) == (0, 0o755)
