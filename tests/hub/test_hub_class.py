@@ -61,7 +61,7 @@ def _in_use(port):
 
 def _a_class_is_set_up():
     """What of a class set up by hub/setup.sh is on this machine already (empty: none)."""
-    found = [str(path) for path in (PREFIX / "etc" / "hub.json", COURSE_DIR.parent)
+    found = [str(path) for path in (PREFIX / "etc" / "hub.json", COURSE_DIR.parent, EXCHANGE)
              if path.exists()]
     for name in (GRADER_ACCOUNT, *GROUPS):
         if subprocess.run(["getent", "passwd" if name == GRADER_ACCOUNT else "group", name],
@@ -192,7 +192,7 @@ def hub():
     roster.write_text("username,role\n" + "".join(
         f"{name},{role}\n" for role, names in people.items() for name in names))
     certificate, key = _certificate(base)
-    exchange_parent_existed = EXCHANGE.parent.exists()
+    exchange_parent_existed = EXCHANGE.parent.exists()  # the exchange itself did not
     before = GLOBAL_CONFIG.read_bytes() if GLOBAL_CONFIG.exists() else None
     process = log = None
     try:
