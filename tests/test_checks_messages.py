@@ -112,7 +112,7 @@ def test_loss_and_gradient_scaled_differently_are_told_inconsistent():
 @pytest.mark.parametrize("eps", [1e-15, 1e-7, 1e-6])
 @pytest.mark.parametrize("idiom", ["plus", "clip", "maximum"])
 def test_cross_entropy_with_a_safety_epsilon_up_to_the_documented_one_passes(idiom, eps):
-    from mlp_helpers.checks.losses import EPSILON
+    from mlp_helpers.checks.cross_entropy import EPSILON
 
     assert eps <= EPSILON
 

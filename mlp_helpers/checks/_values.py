@@ -39,7 +39,7 @@ def close(got, want, tol, slack=0.0):
     """True when ``got`` matches ``want`` entry by entry, relative to the array's scale.
 
     ``slack`` is an absolute difference each entry may have on top (a numerical-safety
-    epsilon, see ``losses.EPSILON``).
+    epsilon, see ``cross_entropy.EPSILON``).
     """
     if got.shape != want.shape or not np.isfinite(got).all():
         return False

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from mlp_helpers.checks import (
     activations,
     broken_runs,
+    cross_entropy,
     deltas,
     dense,
     freeform,
@@ -91,7 +92,7 @@ PARTS = {part.name: part for part in (
          "and rate", diagnose=freeform.diagnose_matching_learning_rate),
     _function(activations, "softmax", "03_mnist", 2, "`softmax(z)`",
               "rows that sum to 1, logits up to 1e4 in size (no overflow)"),
-    _function(loss_checks, "cross_entropy_loss", "03_mnist", 2, "`cross_entropy_loss(p, y)`",
+    _function(cross_entropy, "cross_entropy_loss", "03_mnist", 2, "`cross_entropy_loss(p, y)`",
               "the mean cross-entropy and `(p - y) / n`, probabilities that underflowed to 0"),
     Part("backward_two_hidden", "03_mnist", 3, "`backward_two_hidden(activations, Y, params)`",
          "every gradient against the reference network, the layer of a mistake",
