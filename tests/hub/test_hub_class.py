@@ -345,6 +345,15 @@ def test_a_class_runs_on_the_hub_and_each_person_reaches_only_their_own(hub):
                         method="POST", token=teacher)
         assert result["success"], result.get("log", result)[-3000:]
     timings["collect, autograde 3"] = time.monotonic() - begin
+    # The class again, on every core, as docs/hub.md tells the grader account to.
+    begin = time.monotonic()
+    on_every_core = as_user(grader_account, str(PREFIX / "venv" / "bin" / "python"), "-m",
+                            "mlp_helpers.grade_class", ASSIGNMENT, "--jobs", "2",
+                            cwd=str(course_dir))
+    assert on_every_core.returncode == 0, on_every_core.stdout + on_every_core.stderr[-3000:]
+    assert "3 students graded by 2 processes" in on_every_core.stdout, on_every_core.stdout
+    assert "could not grade: none" in on_every_core.stdout
+    timings["grade_class, 3 on 2 cores"] = time.monotonic() - begin
     assert "has changed" not in result["log"]
     begin = time.monotonic()
     for action in ("generate_feedback", "release_feedback"):
