@@ -405,40 +405,45 @@ def test_a_class_runs_on_the_hub_and_each_person_reaches_only_their_own(hub):
 
 
 CHROMIUM = Path("/usr/lib/chromium/chromium")
+in_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason=(
+    f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium fonts-dejavu-core; "
+    ".ci/run does it)"))
+
+
+def logged_in(chromium, hub, person):
+    """A new browser profile where ``person`` has logged in on the login page: its page."""
+    # The certificate is the test's own, not from an authority the browser knows.
+    context = chromium.new_context(viewport={"width": 1280, "height": 860},
+                                   ignore_https_errors=True)
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    page.goto(f"{hub.url}/hub/login")
+    page.fill("input[name=username]", person)
+    page.fill("input[name=password]", hub.passwords[person])
+    page.click("[type=submit]")
+    page.wait_for_url(lambda url: "/hub/login" not in url)
+    return page
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not CHROMIUM.exists(), reason=(
-    f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium fonts-dejavu-core; "
-    ".ci/run does it)"))
+@in_chromium
 def test_a_grader_opens_the_formgrader_in_its_own_tab_and_a_student_is_refused(hub, chromium):
     from playwright.sync_api import expect
 
     formgrader = f"{hub.url}/services/{COURSE}/formgrader"
     for person, allowed in ((hub.people["grader"][0], True), (hub.people["student"][0], False)):
-        # The certificate is the test's own, not from an authority the browser knows.
-        context = chromium.new_context(viewport={"width": 1280, "height": 860},
-                                       ignore_https_errors=True)
-        context.set_default_timeout(30_000)
-        page = context.new_page()
-        page.goto(f"{hub.url}/hub/login")
-        page.fill("input[name=username]", person)
-        page.fill("input[name=password]", hub.passwords[person])
-        page.click("[type=submit]")
-        page.wait_for_url(lambda url: "/hub/login" not in url)
+        page = logged_in(chromium, hub, person)
         answer = page.goto(formgrader)
         if allowed:
             expect(page.get_by_text("Manage Assignments").first).to_be_visible()
             expect(page.get_by_text(ASSIGNMENT).first).to_be_visible()
         else:
             assert answer.status == 403
-        context.close()
+        page.context.close()
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not CHROMIUM.exists(), reason=(
-    f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium fonts-dejavu-core; "
-    ".ci/run does it)"))
+@in_chromium
 def test_a_student_sees_their_assignments_and_validate_and_no_grading_tools(hub, chromium):
     from playwright.sync_api import expect
 
@@ -448,14 +453,7 @@ def test_a_student_sees_their_assignments_and_validate_and_no_grading_tools(hub,
     if hub.ok(formgrader, token=teacher)["status"] != "released":  # run without the class test
         for action in ("assign", "release"):
             assert hub.ok(f"{formgrader}/{action}", method="POST", token=teacher)["success"]
-    context = chromium.new_context(viewport={"width": 1280, "height": 860},
-                                   ignore_https_errors=True)
-    context.set_default_timeout(60_000)
-    page = context.new_page()
-    page.goto(f"{hub.url}/hub/login")
-    page.fill("input[name=username]", student)
-    page.fill("input[name=password]", hub.passwords[student])
-    page.click("[type=submit]")
+    page = logged_in(chromium, hub, student)
     page.wait_for_url(re.compile(f"/user/{student}/lab"))
     # JupyterLab, with nbgrader's student side only, and the course's settings (no news pop-up).
     config = json.loads(page.locator("#jupyter-config-data").text_content())
@@ -483,4 +481,4 @@ def test_a_student_sees_their_assignments_and_validate_and_no_grading_tools(hub,
            ).to_be_visible()
     inbound = Path(hub.settings["exchange"]) / COURSE / "inbound"
     assert list(inbound.glob(f"{student}+{ASSIGNMENT}+*")), "the submission never arrived"
-    context.close()
+    page.context.close()
