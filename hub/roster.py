@@ -146,6 +146,28 @@ def global_nbgrader_config(venv_prefix, exchange):
         f"c.Exchange.root = os.environ.get('BACKPROP_EXCHANGE') or {str(exchange)!r}\n")
 
 
+# Each setting when neither this run nor an earlier one gave it.
+DEFAULTS = {"course_dir": "/srv/backprop/course", "exchange": "/srv/nbgrader/exchange",
+            "grader": "grader-backprop", "authenticator": "pam", "ip": "127.0.0.1",
+            "port": 8000, "formgrader_port": 9999, "ssl_cert": None, "ssl_key": None}
+
+
+def settings_kept(args, earlier):
+    """Fill in what ``args`` leaves out: the earlier ``hub.json``'s value, else the default.
+
+    Returns the names of the settings kept from before. Run again to add people, the set-up
+    keeps the class as it was set up (HTTPS included) without being given every setting again.
+    """
+    before = json.loads(Path(earlier).read_text()) if Path(earlier).is_file() else {}
+    kept = []
+    for name, default in DEFAULTS.items():
+        if getattr(args, name) is None:
+            if before.get(name) is not None:
+                kept.append(name)
+            setattr(args, name, before.get(name, default))
+    return kept
+
+
 def main(argv=None):
     """Create (or with ``--remove``, delete) the class of the roster."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -154,20 +176,22 @@ def main(argv=None):
     parser.add_argument("--state", help="where hub.json, roster.json and the hub's database "
                         "live (default: PREFIX/etc)")
     parser.add_argument("--repo", default=str(Path(__file__).resolve().parents[1]))
-    parser.add_argument("--course-dir", default="/srv/backprop/course")
-    parser.add_argument("--exchange", default="/srv/nbgrader/exchange")
-    parser.add_argument("--grader", default="grader-backprop",
+    parser.add_argument("--course-dir")
+    parser.add_argument("--exchange")
+    parser.add_argument("--grader",
                         help="the account that owns the course folder and runs the formgrader")
     parser.add_argument("--group-prefix", default="backprop")
-    parser.add_argument("--authenticator", choices=["pam", "dummy"], default="pam")
-    parser.add_argument("--ip", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--formgrader-port", type=int, default=9999)
+    parser.add_argument("--authenticator", choices=["pam", "dummy"])
+    parser.add_argument("--ip")
+    parser.add_argument("--port", type=int)
+    parser.add_argument("--formgrader-port", type=int)
     parser.add_argument("--ssl-cert", help="the hub serves HTTPS with this certificate (PEM)")
     parser.add_argument("--ssl-key", help="... and this private key (PEM, readable by root only)")
     parser.add_argument("--remove", action="store_true",
                         help="delete the roster's accounts, their home folders and the grader's")
     args = parser.parse_args(argv)
+    state = Path(args.state or Path(args.prefix) / "etc")
+    kept = settings_kept(args, state / "hub.json")
     people = read_roster(args.roster)
     if bool(args.ssl_cert) != bool(args.ssl_key):
         sys.exit("HTTPS needs both a certificate and its key (HUB_SSL_CERT and HUB_SSL_KEY)")
@@ -202,7 +226,6 @@ def main(argv=None):
     venv = Path(args.prefix) / "venv"
     global_nbgrader_config(venv, exchange)
 
-    state = Path(args.state or Path(args.prefix) / "etc")
     state.mkdir(parents=True, exist_ok=True)
     os.chmod(state, 0o700)
     settings = {
@@ -216,6 +239,8 @@ def main(argv=None):
     (state / "hub.json").write_text(json.dumps(settings, indent=1) + "\n")
     (state / "roster.json").write_text(json.dumps(people, indent=1) + "\n")
     scheme = "https" if args.ssl_cert else "http"
+    if kept:
+        print("kept from the earlier set-up: " + ", ".join(kept))
     print(f"{sum(map(len, people.values()))} people, course in {args.course_dir}, "
           f"exchange {exchange}, hub settings in {state}; the hub will answer at "
           f"{scheme}://{args.ip}:{args.port}/")

@@ -8,7 +8,8 @@
 # to the grader account's folder, makes the shared exchange outside it, creates the Unix accounts
 # and groups of the roster, and writes the hub's settings. Then `$HUB_PREFIX/bin/start-hub`
 # starts it (in the foreground; docs/hub.md shows a systemd unit). Run it again after editing
-# the roster: it only adds what is missing (`hub/roster.py --remove` deletes accounts).
+# the roster, then restart the hub: it only adds what is missing, and keeps the settings of the
+# earlier run that are not given again (`hub/roster.py --remove` deletes accounts).
 #
 # `hub/setup.sh install` does the installs only (CI does this before the tests).
 # Settings (environment): HUB_PREFIX (/opt/backprop-hub), HUB_COURSE_DIR (/srv/backprop/course),
@@ -86,10 +87,11 @@ install_all
 [ "${1:-}" = install ] && exit 0
 
 ROSTER=${1:?"usage: hub/setup.sh roster.csv   (or: hub/setup.sh install)"}
+# A setting left out keeps its value from an earlier run (hub/roster.py), else its default.
 "$PREFIX/venv/bin/python" "$PREFIX/bin/roster" --prefix "$PREFIX" --repo "$REPO" \
-    --course-dir "${HUB_COURSE_DIR:-/srv/backprop/course}" \
-    --exchange "${HUB_EXCHANGE:-/srv/nbgrader/exchange}" \
-    --authenticator "${HUB_AUTH:-pam}" --ip "${HUB_IP:-127.0.0.1}" --port "${HUB_PORT:-8000}" \
+    ${HUB_COURSE_DIR:+--course-dir "$HUB_COURSE_DIR"} ${HUB_EXCHANGE:+--exchange "$HUB_EXCHANGE"} \
+    ${HUB_AUTH:+--authenticator "$HUB_AUTH"} ${HUB_IP:+--ip "$HUB_IP"} \
+    ${HUB_PORT:+--port "$HUB_PORT"} \
     ${HUB_SSL_CERT:+--ssl-cert "$HUB_SSL_CERT"} ${HUB_SSL_KEY:+--ssl-key "$HUB_SSL_KEY"} \
     "$ROSTER"
 echo "Start the hub with: sudo $PREFIX/bin/start-hub   (docs/hub.md)"

@@ -4,7 +4,9 @@
 repository. The whole set-up, as root, is ``tests/hub/test_hub_class.py``.
 """
 
+import argparse
 import importlib.util
+import json
 import os
 import pwd
 from pathlib import Path
@@ -64,12 +66,27 @@ def test_https_needs_both_files_that_exist(roster, tmp_path):
     path.write_text("username,role\ntom,grader\n")
     certificate = tmp_path / "hub.crt"
     certificate.write_text("not checked here")
+    state = ["--state", str(tmp_path)]
     assert "needs both a certificate and its key" in refusal(
-        lambda: roster.main([str(path), "--ssl-cert", str(certificate)]))
-    assert refusal(lambda: roster.main([str(path), "--ssl-cert", str(certificate),
+        lambda: roster.main([str(path), *state, "--ssl-cert", str(certificate)]))
+    assert refusal(lambda: roster.main([str(path), *state, "--ssl-cert", str(certificate),
                                         "--ssl-key", str(tmp_path / "hub.key")])) == (
         f"{tmp_path / 'hub.key'}: no such file (HUB_SSL_CERT, HUB_SSL_KEY: PEM files on this "
         "server)")
+
+
+def test_a_second_run_keeps_the_settings_it_is_not_given_again(roster, tmp_path):
+    earlier = tmp_path / "hub.json"
+    earlier.write_text(json.dumps({"port": 443, "ip": "0.0.0.0", "ssl_cert": "/etc/hub.crt",
+                                   "ssl_key": "/etc/hub.key", "authenticator": "pam"}))
+    given = argparse.Namespace(**{**dict.fromkeys(roster.DEFAULTS), "port": 8443})
+    kept = roster.settings_kept(given, earlier)
+    assert sorted(kept) == ["authenticator", "ip", "ssl_cert", "ssl_key"]
+    assert (given.port, given.ip, given.ssl_cert, given.course_dir) == (
+        8443, "0.0.0.0", "/etc/hub.crt", "/srv/backprop/course")
+    first = argparse.Namespace(**dict.fromkeys(roster.DEFAULTS))
+    assert roster.settings_kept(first, tmp_path / "none.json") == []
+    assert vars(first) == roster.DEFAULTS
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="changing a folder's owner needs root")

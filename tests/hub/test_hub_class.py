@@ -10,7 +10,9 @@ the formgrader's API; the students fetch and submit through their own servers' A
 (what the Assignments tab does), each as their own Unix user; the instructor collects,
 autogrades (sandboxed), generates and releases feedback; the students fetch it; the grader
 account exports the grades. It checks who can reach what, over HTTPS and in the file system,
-then stops the hub by its process id and deletes the accounts, folders and settings it made.
+and what a student and a grader see in the browser. Last, a student joins late: the set-up is
+run again and the hub restarted. It stops the hub by its process id and deletes the accounts,
+folders and settings it made.
 It will not run where a class is already set up (it would share that class's accounts).
 """
 
@@ -194,13 +196,30 @@ def hub():
     certificate, key = _certificate(base)
     exchange_parent_existed = EXCHANGE.parent.exists()  # the exchange itself did not
     before = GLOBAL_CONFIG.read_bytes() if GLOBAL_CONFIG.exists() else None
-    process = log = None
+    hub_process = {}
+
+    def start_hub():
+        with open(base / "hub.log", "a") as log:
+            hub_process["it"] = subprocess.Popen(
+                [str(PREFIX / "bin" / "start-hub")], stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True)
+
+    def stop_hub():
+        process = hub_process.pop("it", None)
+        if process is not None:
+            process.send_signal(signal.SIGTERM)  # the hub stops the servers and the proxy
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+    setup_environment = {**os.environ, "HUB_SSL_CERT": str(certificate), "HUB_SSL_KEY": str(key)}
     try:
         started = time.monotonic()
         setup = subprocess.run([str(REPO / "hub" / "setup.sh"), str(roster)],
                                capture_output=True, text=True, check=False,
-                               env={**os.environ, "HUB_SSL_CERT": str(certificate),
-                                    "HUB_SSL_KEY": str(key)})
+                               env=setup_environment)
         assert setup.returncode == 0, setup.stdout[-2000:] + setup.stderr[-3000:]
         set_up_in = time.monotonic() - started
         subprocess.run(["useradd", "--create-home", outsider], check=True)
@@ -208,14 +227,22 @@ def hub():
                                                    in passwords.items()),
                        text=True, check=True)
         settings = json.loads((PREFIX / "etc" / "hub.json").read_text())
-        log = open(base / "hub.log", "w")
         started = time.monotonic()
-        process = subprocess.Popen([str(PREFIX / "bin" / "start-hub")], stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        start_hub()
         running = Hub("https://127.0.0.1:8000", certificate)
         running.people, running.passwords, running.settings = people, passwords, settings
         running.outsider, running.setup_output = outsider, setup.stdout
-        running.log = base / "hub.log"
+        running.log, running.roster, running.tag = base / "hub.log", roster, tag
+        running.setup = lambda: subprocess.run(
+            [str(REPO / "hub" / "setup.sh"), str(roster)], capture_output=True, text=True,
+            check=False, env=os.environ)  # no settings: the first run's are kept
+
+        def restart():
+            stop_hub()
+            start_hub()
+            running.wait("/hub/api/")
+
+        running.restart = restart
         running.wait("/hub/api/")
         running.timings = {"setup.sh": set_up_in, "hub start": time.monotonic() - started}
         running.logins = {}
@@ -226,15 +253,8 @@ def hub():
                 running.tokens[name] = running.token_of(opener)
         yield running
     finally:
-        if process is not None:
-            process.send_signal(signal.SIGTERM)  # the hub stops the servers and the proxy
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        if log is not None:
-            log.close()
+        stop_hub()
+        everyone = [name for names in people.values() for name in names]  # late ones too
         for name in [*everyone, outsider, GRADER_ACCOUNT]:
             # Anything of theirs still running (there should be none) is ended by its id.
             left = subprocess.run(["pgrep", "-u", name], capture_output=True, text=True,
@@ -482,3 +502,32 @@ def test_a_student_sees_their_assignments_and_validate_and_no_grading_tools(hub,
     inbound = Path(hub.settings["exchange"]) / COURSE / "inbound"
     assert list(inbound.glob(f"{student}+{ASSIGNMENT}+*")), "the submission never arrived"
     page.context.close()
+
+
+def test_a_student_added_to_the_roster_later_logs_in_once_the_hub_restarts(hub):
+    # Run last: it restarts the hub, which stops everyone's server.
+    late = f"bh{hub.tag}-s5"
+    with open(hub.roster, "a") as roster:
+        roster.write(f"{late},student\n")
+    hub.people["student"].append(late)
+    hub.passwords[late] = secrets.token_urlsafe(12)
+    course_dir = Path(hub.settings["course_dir"])
+    edited = course_dir / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    edited.write_bytes(edited.read_bytes() + b"\n")  # as an instructor's edit would
+    before = {path: path.read_bytes() for path in course_dir.rglob("*") if path.is_file()}
+    again = hub.setup()
+    assert again.returncode == 0, again.stdout[-2000:] + again.stderr[-3000:]
+    assert again.stdout.count("7 people") == 1, again.stdout
+    assert ("kept from the earlier set-up: course_dir, exchange, grader, authenticator, ip, port, "
+            "formgrader_port, ssl_cert, ssl_key") in again.stdout
+    subprocess.run(["chpasswd"], input=f"{late}:{hub.passwords[late]}\n", text=True, check=True)
+    # The course so far (the instructor's edits, the gradebook, submissions) is kept as it was.
+    assert {path: path.read_bytes() for path in course_dir.rglob("*") if path.is_file()} == before
+    assert json.loads((PREFIX / "etc" / "hub.json").read_text()) == hub.settings
+
+    # The hub reads the roster when it starts: until then the new student is refused.
+    assert hub.log_in(late, hub.passwords[late])[0] == 403
+    hub.restart()
+    status, location, _, _ = hub.log_in(late, hub.passwords[late])
+    assert (status, location.split("?")[0]) == (302, "/hub/spawn")
+    assert hub.log_in(hub.people["student"][0], hub.passwords[hub.people["student"][0]])[0] == 302
