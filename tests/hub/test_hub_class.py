@@ -340,7 +340,22 @@ def test_a_class_runs_on_the_hub_and_each_person_reaches_only_their_own(hub):
     source = course_dir / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     wrong = {"hidden_delta": "def hidden_delta(delta_next, W_next, a):\n"
                              "    return (delta_next @ W_next.T) * (1 - a)"}
-    answers = [answered(released, source), answered(released, source, wrong), None]
+    # The third answers nothing, and tries, while it is graded as the grader account, to read
+    # the gradebook and the solutions and to leave a file among a classmate's graded work.
+    snoop = (
+        "def sigmoid(z):\n    raise NotImplementedError()\n\n"
+        "import pathlib\nfound = []\n"
+        f"for path in ['{course_dir}/gradebook.db', '{source}',\n"
+        f"             '{course_dir}/autograded/{students[0]}/{ASSIGNMENT}/planted.txt']:\n"
+        "    try:\n"
+        "        if path.endswith('planted.txt'):\n"
+        "            pathlib.Path(path).write_text('planted')\n"
+        "        found.append(f'{path}: {len(pathlib.Path(path).read_bytes())} bytes')\n"
+        "    except OSError as error:\n"
+        "        found.append(f'{path}: {type(error).__name__}')\n"
+        "pathlib.Path('found.txt').write_text('\\n'.join(found))\n")
+    answers = [answered(released, source), answered(released, source, wrong),
+               grading_notebooks.fill_in(released, {"sigmoid": snoop})]
     for student, notebook in zip(students, answers):
         form = {"course_id": COURSE, "assignment_id": ASSIGNMENT}
         listed = hub.ok(f"/user/{student}/assignments/fetch", method="POST", form=form,
@@ -399,6 +414,10 @@ def test_a_class_runs_on_the_hub_and_each_person_reaches_only_their_own(hub):
     with open(course_dir / "grades.csv", newline="") as file:
         scores = {row["student_id"]: float(row["score"]) for row in csv.DictReader(file)}
     assert scores[students[0]] > scores[students[1]] > scores[students[2]] == 0
+    # What the third student's code found while graded: nothing of the course's or a classmate's.
+    found = (course_dir / "autograded" / students[2] / ASSIGNMENT / "found.txt").read_text()
+    assert found.count(": FileNotFoundError") == 3, found
+    assert not list(course_dir.rglob("planted.txt"))
     # The hub's log (servers, formgrader, grading) holds no noise an instructor must read past.
     log = hub.log.read_text()
     for noise in ("SAWarning", "has changed!", "could not be found", "over TCP"):
