@@ -10,6 +10,7 @@ from nbgrader.converters import Autograde
 from nbgrader.preprocessors import ClearHiddenTests, Execute, GetGrades, OverwriteCells
 
 from mlp_helpers import feedback_page
+from mlp_helpers.exchange_collect import OwnedCollect
 from mlp_helpers.grading_cells import RepairCellMetadata, RestoringOverwriteCells
 from mlp_helpers.grading_execute import KernelRestartingExecute
 from mlp_helpers.grading_logs import quiet_harmless_warnings
@@ -31,6 +32,9 @@ c.CourseDirectory.db_url = "sqlite:///" + os.path.join(root, "gradebook.db")
 # formgrader warns when it is missing, so it is created here.
 c.Exchange.root = os.environ.get("BACKPROP_EXCHANGE") or os.path.join(root, ".exchange")
 os.makedirs(c.Exchange.root, exist_ok=True)
+# Every student can write into the exchange's inbound/: collect takes from it only what the
+# student it is named for made, with no links (mlp_helpers/exchange_collect.py says why).
+c.ExchangeFactory.collect = OwnedCollect
 
 # The kernels that grade inherit this environment. Their matrix products are small, and BLAS
 # threads then only contend with each other and with other work on the machine: one thread per

@@ -33,6 +33,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -371,10 +372,27 @@ def test_a_class_runs_on_the_hub_and_each_person_reaches_only_their_own(hub):
                token=hub.tokens[student])
     timings["release, fetch, submit"] = time.monotonic() - begin
 
+    # The third student also makes submissions by hand in inbound/, which every student may
+    # write into, each newer than the real ones: one in the first student's name, one whose
+    # notebook is a link to the instructor's.
+    inbound = Path(hub.settings["exchange"]) / COURSE / "inbound"
+    later = (datetime.now(UTC) + timedelta(minutes=5)).strftime("%Y-%m-%d %H:%M:%S.%f %Z")
+    mine = Path(pwd.getpwnam(students[2]).pw_dir) / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    impostor = inbound / f"{students[0]}+{ASSIGNMENT}+{later}"
+    linked = inbound / f"{students[2]}+{ASSIGNMENT}+{later}"
+    for command in (["mkdir", impostor], ["cp", mine, impostor], ["mkdir", linked],
+                    ["ln", "-s", source, linked / f"{ASSIGNMENT}.ipynb"]):
+        made = as_user(students[2], *map(str, command))
+        assert made.returncode == 0, (command, made.stderr)
+
     # Collect, autograde (sandboxed), feedback, through the formgrader.
     begin = time.monotonic()
-    assert hub.ok(f"{formgrader}/api/assignment/{ASSIGNMENT}/collect", method="POST",
-                  token=teacher)["success"]
+    collected = hub.ok(f"{formgrader}/api/assignment/{ASSIGNMENT}/collect", method="POST",
+                       token=teacher)
+    assert collected["success"], collected
+    assert collected["log"].count("Not collected: ") == 2, collected["log"]
+    assert "BEGIN SOLUTION" not in (
+        course_dir / "submitted" / students[2] / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text()
     for student in students:
         result = hub.ok(f"{formgrader}/api/submission/{ASSIGNMENT}/{student}/autograde",
                         method="POST", token=teacher)
@@ -425,7 +443,6 @@ def test_a_class_runs_on_the_hub_and_each_person_reaches_only_their_own(hub):
 
     # Who reaches what, in the file system, as each Unix user.
     other = Path(pwd.getpwnam(students[1]).pw_dir) / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-    inbound = Path(hub.settings["exchange"]) / COURSE / "inbound"
     for path in (course_dir / "gradebook.db", course_dir / "source" / ASSIGNMENT / "01_xor.ipynb",
                  course_dir / "submitted", other):
         denied = as_user(students[0], "cat" if path.suffix else "ls", str(path))

@@ -1,0 +1,80 @@
+"""Collecting submissions from an exchange that every student can write into.
+
+nbgrader's exchange must let every student make folders in the course's ``inbound/`` (that is
+how ``nbgrader submit`` hands work in), and its collect step trusts what it finds there: a
+folder named for another student is collected as theirs after a warning ("cheating
+attempt?"), a symbolic link is followed as it is copied, by the grader, who may read the
+course's ``source/`` (a student who links their notebook to the instructor's would submit the
+solutions and get them back as feedback), and a folder whose name is not
+``<student>+<assignment>+<time>`` stops the collection of the whole class.
+
+``OwnedCollect`` collects a folder only when it and everything in it belong to the student it
+is named for, and are plain folders and files. Any other folder is left in ``inbound/`` and
+named in the log as an error, with why; it does not stand in the way of the student's own
+submissions, which are collected as usual (the newest one). ``nbgrader_config.py`` puts it in
+place of nbgrader's (``c.ExchangeFactory.collect``).
+"""
+
+import os
+import pwd
+import stat
+from datetime import UTC, datetime
+
+from nbgrader.exchange.abc.exchange import ExchangeError
+from nbgrader.exchange.default.collect import ExchangeCollect
+
+
+def refusal(folder, student):
+    """Why ``folder`` cannot be ``student``'s submission, or ``None`` when it can."""
+    try:
+        uid = pwd.getpwnam(student).pw_uid
+    except KeyError:
+        return f"there is no user {student} on this machine"
+    for root, folders, files in os.walk(folder):
+        for path in [root, *(os.path.join(root, name) for name in folders + files)]:
+            shown = os.path.relpath(path, os.path.dirname(folder))
+            status = os.lstat(path)
+            if stat.S_ISLNK(status.st_mode):
+                return f"{shown} is a symbolic link"
+            if not (stat.S_ISDIR(status.st_mode) or stat.S_ISREG(status.st_mode)):
+                return f"{shown} is not a plain file or folder"
+            if status.st_uid != uid:
+                return f"{shown} belongs to {_owner(status.st_uid)}, not to {student}"
+            if stat.S_ISREG(status.st_mode) and status.st_nlink > 1:
+                return f"{shown} is a hard link"
+    return None
+
+
+def _owner(uid):
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"user id {uid}"
+
+
+class OwnedCollect(ExchangeCollect):
+    """nbgrader's collect, which leaves in ``inbound/`` what a student could not have submitted."""
+
+    def _path_to_record(self, path):
+        filename = os.path.basename(path)
+        try:
+            record = super()._path_to_record(path)
+        except (ExchangeError, ValueError, OverflowError):
+            reason = "its name is not <student>+<assignment>+<time>"
+        else:
+            reason = refusal(path, record["username"])
+            if reason is None:
+                return record
+        # Its own group of one (no user name holds a colon): it never hides a real submission.
+        return {"username": f"refused:{filename}", "filename": filename, "refused": reason,
+                "timestamp": datetime.min.replace(tzinfo=UTC)}
+
+    def copy_files(self):
+        """Collect the students' own submissions; name each refused folder as an error."""
+        for record in self.src_records:
+            if "refused" in record:
+                self.log.error("Not collected: %s in %s: %s. It was not made by nbgrader "
+                               "submit; look at it before you collect anything of it by hand.",
+                               record["filename"], self.inbound_path, record["refused"])
+        self.src_records = [record for record in self.src_records if "refused" not in record]
+        super().copy_files()

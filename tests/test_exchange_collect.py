@@ -1,0 +1,111 @@
+"""Collecting from an exchange students can write into: only what each student made is taken.
+
+A real ``nbgrader submit`` by the user running the tests makes the honest submission; the
+others are what a student could make by hand in ``inbound/`` (which every student may write
+into): a folder named for a classmate, a notebook that is a link to the instructor's, a folder
+whose name nbgrader cannot read. ``nbgrader collect`` runs with the course's configuration.
+The same, with real Unix users on the hub: ``tests/hub/test_hub_class.py``.
+"""
+
+import getpass
+import os
+import shutil
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+
+import nbformat
+import pytest
+
+from mlp_helpers import grading
+
+ASSIGNMENT = "01_xor"
+ME = getpass.getuser()
+
+
+def stamp(minutes_later):
+    """A submission time as nbgrader writes it in folder names, ``minutes_later`` from now."""
+    when = datetime.now(UTC) + timedelta(minutes=minutes_later)
+    return when.strftime("%Y-%m-%d %H:%M:%S.%f %Z")
+
+
+@pytest.fixture
+def course(tmp_path):
+    """A course with 01_xor released, and one honest submission of it by this user."""
+    course = grading.make_course(tmp_path / "course", [ASSIGNMENT], sandboxed=False)
+    grading.generate_assignment(course, ASSIGNMENT)
+    released = grading.nbgrader(course, "release_assignment", ASSIGNMENT, "--force")
+    assert released.returncode == 0, released.stderr[-2000:]
+    work = tmp_path / "student" / ASSIGNMENT
+    work.mkdir(parents=True)
+    nbformat.write(nbformat.read(course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4),
+                   work / f"{ASSIGNMENT}.ipynb")
+    submitted = subprocess.run(
+        [sys.executable, "-m", "nbgrader", "submit", ASSIGNMENT, "--course",
+         "backprop-from-scratch", f"--Exchange.root={course / '.exchange'}"],
+        cwd=work.parent, env=grading.environment(), capture_output=True, text=True, check=False)
+    assert submitted.returncode == 0, submitted.stderr[-2000:]
+    return course
+
+
+def inbound(course):
+    return course / ".exchange" / "backprop-from-scratch" / "inbound"
+
+
+def planted(course, name, minutes_later=5):
+    """A copy of the honest submission under another folder name, made by hand."""
+    honest = next(inbound(course).glob(f"{ME}+{ASSIGNMENT}+*"))
+    folder = inbound(course) / name.format(stamp=stamp(minutes_later))
+    shutil.copytree(honest, folder)
+    return folder
+
+
+def collect(course):
+    done = grading.nbgrader(course, "collect", ASSIGNMENT)
+    collected = sorted(path.name for path in (course / "submitted").glob("*")
+                       if (path / ASSIGNMENT).is_dir()) if (course / "submitted").is_dir() else []
+    return done, collected
+
+
+def test_the_honest_submission_is_collected(course):
+    done, collected = collect(course)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert collected == [ME]
+    assert "Not collected" not in done.stderr
+
+
+def test_a_folder_named_for_a_classmate_is_not_collected_as_theirs(course):
+    impostor = planted(course, "root+" + ASSIGNMENT + "+{stamp}" if ME != "root"
+                       else "nobody+" + ASSIGNMENT + "+{stamp}")
+    victim = impostor.name.split("+")[0]
+    done, collected = collect(course)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert collected == [ME]
+    assert (f"Not collected: {impostor.name} in {inbound(course)}: {impostor.name} belongs to "
+            f"{ME}, not to {victim}.") in done.stderr
+    assert impostor.is_dir()  # left where it was, for the instructor to look at
+
+
+def test_a_link_to_the_instructors_notebook_is_not_followed(course):
+    linked = planted(course, f"{ME}+{ASSIGNMENT}+{{stamp}}")
+    notebook = linked / f"{ASSIGNMENT}.ipynb"
+    notebook.unlink()
+    notebook.symlink_to(course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+    done, collected = collect(course)
+    assert done.returncode == 0, done.stderr[-2000:]
+    # The honest, earlier submission is collected; the newer one with the link is not.
+    assert collected == [ME]
+    assert (f"{linked.name}/{ASSIGNMENT}.ipynb is a symbolic link") in done.stderr
+    mine = (course / "submitted" / ME / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text()
+    assert "BEGIN SOLUTION" not in mine
+    assert not os.path.islink(course / "submitted" / ME / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+
+
+def test_a_folder_whose_name_cannot_be_read_does_not_stop_the_class(course):
+    odd = inbound(course) / f"{ME}+{ASSIGNMENT}+not a time"
+    shutil.copytree(next(inbound(course).glob(f"{ME}+{ASSIGNMENT}+*")), odd)
+    done, collected = collect(course)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert collected == [ME]
+    assert (f"Not collected: {odd.name} in {inbound(course)}: its name is not "
+            "<student>+<assignment>+<time>.") in done.stderr
