@@ -11,12 +11,15 @@ solutions and get them back as feedback), and a folder whose name is not
 ``OwnedCollect`` collects a folder only when it and everything in it belong to the student it
 is named for, and are plain folders and files. Any other folder is left in ``inbound/`` and
 named in the log as an error, with why; it does not stand in the way of the student's own
-submissions, which are collected as usual (the newest one). ``nbgrader_config.py`` puts it in
-place of nbgrader's (``c.ExchangeFactory.collect``).
+submissions, which are collected as usual (the newest one). A submission that cannot be copied
+(larger than ``CourseDirectory.max_dir_size``, a file the grader may not read) costs that
+student its collection, named in the log, where nbgrader would stop the whole class there.
+``nbgrader_config.py`` puts it in place of nbgrader's (``c.ExchangeFactory.collect``).
 """
 
 import os
 import pwd
+import shutil
 import stat
 from datetime import UTC, datetime
 
@@ -78,3 +81,12 @@ class OwnedCollect(ExchangeCollect):
                                record["filename"], self.inbound_path, record["refused"])
         self.src_records = [record for record in self.src_records if "refused" not in record]
         super().copy_files()
+
+    def do_copy(self, src, dest, log=None):
+        """Copy one submission; one that cannot be copied is named in the log, not raised."""
+        try:
+            super().do_copy(src, dest, log)
+        except (RuntimeError, OSError) as error:
+            shutil.rmtree(dest, ignore_errors=True)
+            self.log.error("Not collected: %s: %s", os.path.basename(src),
+                           " ".join(str(error).split())[:300])

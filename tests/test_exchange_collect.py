@@ -9,6 +9,7 @@ The same, with real Unix users on the hub: ``tests/hub/test_hub_class.py``.
 
 import getpass
 import os
+import pwd
 import shutil
 import subprocess
 import sys
@@ -109,3 +110,19 @@ def test_a_folder_whose_name_cannot_be_read_does_not_stop_the_class(course):
     assert collected == [ME]
     assert (f"Not collected: {odd.name} in {inbound(course)}: its name is not "
             "<student>+<assignment>+<time>.") in done.stderr
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="a second student's folder needs root to make")
+def test_a_submission_too_large_to_copy_costs_only_its_student(course):
+    # Every folder over max_dir_size stopped nbgrader's collect of the whole class there.
+    big = planted(course, "nobody+" + ASSIGNMENT + "+{stamp}")
+    (big / "weights.npy").write_bytes(b"0" * 300_000)
+    for path in (big, *big.iterdir()):
+        os.chown(path, pwd.getpwnam("nobody").pw_uid, -1)
+    done = grading.nbgrader(course, "collect", ASSIGNMENT,
+                            "--CourseDirectory.max_dir_size=200")  # in kB
+    collected = sorted(path.name for path in (course / "submitted").glob("*")
+                       if (path / ASSIGNMENT).is_dir())
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert collected == [ME]
+    assert f"Not collected: {big.name}: Directory size is too big." in done.stderr
