@@ -36,7 +36,10 @@ def refusal(folder, student):
     for root, folders, files in os.walk(folder):
         for path in [root, *(os.path.join(root, name) for name in folders + files)]:
             shown = os.path.relpath(path, os.path.dirname(folder))
-            status = os.lstat(path)
+            try:
+                status = os.lstat(path)
+            except OSError as error:  # removed while being looked at, say
+                return f"{shown} cannot be looked at ({type(error).__name__})"
             if stat.S_ISLNK(status.st_mode):
                 return f"{shown} is a symbolic link"
             if not (stat.S_ISDIR(status.st_mode) or stat.S_ISREG(status.st_mode)):
