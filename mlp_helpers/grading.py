@@ -3,9 +3,10 @@
 A *course* is a folder holding ``nbgrader_config.py`` and ``source/<assignment>/``; the
 repository is one, and ``make_course`` copies it anywhere. The functions below are the steps
 of the instructor guide, callable from Python (the tests use them to grade a class of simulated
-students), and ``python -m mlp_helpers.grading <notebook>`` is the self-learner's command: it
-grades one notebook with the hidden tests and prints the score of every part and the message
-of every failed check.
+students; ``pipeline``, from ``grading_pipeline``, runs several steps in one process), and
+``python -m mlp_helpers.grading <notebook>`` is the self-learner's command: it grades one
+notebook with the hidden tests and prints the score of every part and the message of every
+failed check.
 
 nbgrader runs every notebook's code in the course's sandbox (``mlp_helpers.sandbox``), and
 grading refuses to start where the sandbox cannot be had; ``sandboxed=False`` (``--unsandboxed``
@@ -13,8 +14,6 @@ on the command line) grades with no isolation, for one's own notebook.
 """
 
 import argparse
-import json
-import os
 import shutil
 import subprocess
 import sys
@@ -33,6 +32,7 @@ from mlp_helpers.grading_notebooks import (
     max_scores,
     solutions,
 )
+from mlp_helpers.grading_pipeline import STEPS, environment, pipeline
 
 REPO = Path(__file__).resolve().parent.parent
 ASSIGNMENTS = ("01_xor", "02_mse_gradient", "03_mnist", "04_not_learning")
@@ -40,14 +40,6 @@ __all__ = ["ASSIGNMENTS", "STEPS", "HideTestTracebacks", "Report", "autograde", 
            "feedback_html", "fill_in", "generate_assignment", "generate_feedback",
            "grade_notebook", "hand_graded", "make_course", "max_scores", "messages", "nbgrader",
            "pipeline", "scores", "solutions", "submit"]
-
-
-def environment():
-    """The environment nbgrader needs: ``os.environ`` with the venv first on ``PATH``."""
-    env = {key: value for key, value in os.environ.items() if key != "PYTHONWARNINGS"}
-    # nbgrader runs the `alembic` command when it creates a gradebook: it must be on the PATH.
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-    return env
 
 
 def nbgrader(course, *args):
@@ -142,59 +134,6 @@ def messages(course, assignment, student):
 def feedback_html(course, assignment, student):
     """The feedback page ``student`` receives, as HTML text."""
     return (Path(course) / "feedback" / student / assignment / f"{assignment}.html").read_text()
-
-
-STEPS = ("generate_assignment", "autograde", "generate_feedback")
-
-
-def pipeline(course, assignment, steps=STEPS):
-    """Run nbgrader's ``steps`` for ``assignment`` and every submitted student, in one process.
-
-    The same work as the three commands, through ``nbgrader.apps.NbGraderAPI``: one Python
-    process pays nbgrader's start-up (seconds) once instead of once per command. Returns
-    ``{step: {"success": bool, "log": str, "error": str}}``; a failed step does not stop the
-    next one.
-    """
-    code = ("import json, sys; from mlp_helpers.grading import _run_steps; "
-            "print(json.dumps(_run_steps(sys.argv[1], sys.argv[2:])))")
-    process = subprocess.run([sys.executable, "-c", code, assignment, *steps], cwd=course,
-                             env=environment(), capture_output=True, text=True, check=False)
-    if process.returncode != 0:
-        raise RuntimeError(f"the nbgrader pipeline crashed:\n{process.stderr}")
-    return json.loads(process.stdout.strip().splitlines()[-1])
-
-
-def _run_steps(assignment, steps):
-    from nbgrader.apps import NbGraderAPI
-    from traitlets.config.loader import PyFileConfigLoader
-
-    api = NbGraderAPI(config=PyFileConfigLoader("nbgrader_config.py", path=".").load_config())
-    calls = {"generate_assignment": lambda: api.generate_assignment(assignment, force=True),
-             "autograde": lambda: _autograde_class(api, assignment),
-             "generate_feedback": lambda: api.generate_feedback(assignment, force=True)}
-    return {step: {key: str(value) if key != "success" else bool(value)
-                   for key, value in calls[step]().items()} for step in steps}
-
-
-def _autograde_class(api, assignment):
-    """``autograde`` every student; one whose notebook could not run at all is tried once more.
-
-    On a busy machine a grading kernel can fail to start in time, and nbgrader then skips that
-    student's whole notebook. A second try, alone, grades them; a kernel that cannot start at
-    all fails again, reported as nbgrader reports it.
-    """
-    result = api.autograde(assignment, "*", force=True)
-    skipped = [folder.name for folder in sorted(Path("submitted").iterdir())
-               if (folder / assignment).is_dir()
-               and not (Path("autograded") / folder.name / assignment).is_dir()]
-    for student in skipped:
-        retry = api.autograde(assignment, student, force=True)
-        result = {"success": retry["success"] and all(
-                      (Path("autograded") / name / assignment).is_dir() for name in skipped),
-                  "log": f"{result.get('log', '')}\n[retried {student}]\n{retry.get('log', '')}",
-                  # nbgrader's answer has an "error" only when the step failed.
-                  "error": retry.get("error", "")}
-    return result
 
 
 def _require(process, step):

@@ -1,10 +1,10 @@
 """A grading kernel that fails to start: that student is autograded again, alone, and graded.
 
 On a busy machine a kernel can fail to start in time, and nbgrader then drops that student's
-whole notebook. ``grading._autograde_class`` tries such a student once more. Here the kernel
-spec ``python3`` is replaced by a launcher whose first start exits at once, like a kernel that
-never came up; every later start is the real ipykernel. The launcher runs inside the sandbox,
-so it and the marker of its first start live in a folder given to the sandbox
+whole notebook. ``grading_pipeline._autograde_class`` tries such a student once more. Here the
+kernel spec ``python3`` is replaced by a launcher whose first start exits at once, like a
+kernel that never came up; every later start is the real ipykernel. The launcher runs inside
+the sandbox, so it and the marker of its first start live in a folder given to the sandbox
 (``Sandbox.writable_paths``): nothing else a kernel writes outlives it.
 """
 
