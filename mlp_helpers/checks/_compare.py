@@ -95,7 +95,7 @@ def _reshaped(got, shape):
 
 def _shape_text(what, got_shape, want_shape):
     lost = len(got_shape) < len(want_shape)
-    return (f"Also, {_lowered(what)} has shape {got_shape} where {want_shape} belongs"
+    return (f"Also, {lowered(what)} has shape {got_shape} where {want_shape} belongs"
             + (": the sum dropped an axis (keepdims)." if lost else "."))
 
 
@@ -168,21 +168,28 @@ def _reshape_finding(finding, reshaped, what, got, base):
                    f"{finding.text} {_shape_text(what, got.shape, base.shape)}")
 
 
-def _lowered(text):
-    """A factor's sentence inside another one: "It is..." becomes "it is..."."""
-    return text[0].lower() + text[1:] if text[:3] in ("It ", "The") else text
+# First words of the course's sentences that read in lower case inside another sentence (a
+# sentence that starts with a name, `dA` or `W1`, keeps it as it is).
+_PLAIN_WORDS = frozenset({"It", "The", "Then", "There", "These", "This", "Every", "Everything",
+                          "You"})
+
+
+def lowered(text):
+    """A sentence quoted inside another one: "It is..." becomes "it is..."."""
+    first = text.split(" ", 1)[0]
+    return text[0].lower() + text[1:] if first in _PLAIN_WORDS else text
 
 
 def _combine(structure, chosen, flip, case, sign, scale):
     parts = [_fill(structure.text, case)] if structure is not None else []
     if len(chosen) == 2:
-        parts.append(f"Two factors are off at once. One: {_lowered(_fill(chosen[0].text, case))}"
-                     f" Two: {_lowered(_fill(chosen[1].text, case))}")
+        parts.append(f"Two factors are off at once. One: {lowered(_fill(chosen[0].text, case))}"
+                     f" Two: {lowered(_fill(chosen[1].text, case))}")
     elif chosen:
         parts.append(_fill(chosen[0].text, case))
     if flip < 0:
         told = _fill(sign.text, case)
-        parts.append(f"Also, {_lowered(told)}" if parts else told)
+        parts.append(f"Also, {lowered(told)}" if parts else told)
     text = " ".join(parts)
     codes = ([structure.code] if structure is not None else []) + [f.code for f in chosen]
     code = codes[0] if codes else sign.code

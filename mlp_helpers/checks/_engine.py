@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from mlp_helpers.checks import _guards
-from mlp_helpers.checks._compare import Finding
+from mlp_helpers.checks._compare import Finding, lowered
 from mlp_helpers.checks._core import Diagnosis
 from mlp_helpers.checks._remote import evaluate
 from mlp_helpers.checks._running import absent
@@ -203,7 +203,7 @@ def _combine(spec, failures):
     alternatives = [f for f in kept[1:] if f.code != primary.code and f.text != primary.text]
     if alternatives:
         text += (" If your code does not do that, look for this instead, which gives the same "
-                 f"numbers: {_lowered(alternatives[0].text)}")
+                 f"numbers: {lowered(alternatives[0].text)}")
     overflow = next((case for case, found in failures if _overflows(found)), None)
     if overflow is not None and primary.code != "unstable":
         text += (f" A second problem shows on {label(spec, overflow)}: numpy warned about an "
@@ -211,7 +211,3 @@ def _combine(spec, failures):
                  f"never does.{spec.overflow_hint}")
     # The diagnosis comes first: Validate's dialog shows the message on one unwrapped line.
     return Diagnosis(primary.code, f"`{spec.name}`: {text} (Seen on {label(spec, first_case)}.)")
-
-
-def _lowered(text):
-    return text[0].lower() + text[1:] if text[:4] in ("You ", "It i", "The ") else text

@@ -13,6 +13,7 @@ from mlp_helpers.checks._compare import (
     fitted_scale,
     flipped,
     judge_array,
+    lowered,
     returned_none,
 )
 from mlp_helpers.checks._values import close, described, numbers, shape_of
@@ -97,8 +98,4 @@ def _both(loss, gradient, scale, gradient_name):
                        "the loss you return: the two are scaled differently. Derive both from "
                        "the same mean loss of the course's conventions.")
     return Finding(loss.code, f"{loss.key}&{gradient.key}",
-                   f"{loss.text} Also, {_lowered(gradient.text)}")
-
-
-def _lowered(text):
-    return text[0].lower() + text[1:] if text[:4] in ("It i", "The ", "Ever") else text
+                   f"{loss.text} Also, {lowered(gradient.text)}")
