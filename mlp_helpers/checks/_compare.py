@@ -1,64 +1,15 @@
 """Comparing a student's numbers with the reference, and with what each known mistake gives.
 
-A mistake is a *structure* (what the student computed instead, e.g. ``delta_next @ W_next``)
-times a *factor* (``n``, ``1/n``, ``-1``...). ``explain`` tries every combination on one fixture
-and returns the ``Finding`` of each one that reproduces the student's numbers.
+A mistake is a *structure* times a *factor* (``_mistakes``). ``explain`` tries every
+combination on one fixture and returns the ``Finding`` of each one that reproduces the
+student's numbers; ``judge_array`` judges one returned array on one fixture (right, a known
+mistake, a shape or type that cannot be, numbers that are not finite, or how far off).
 """
-
-from dataclasses import dataclass
 
 import numpy as np
 
+from mlp_helpers.checks._mistakes import SIGN, Finding, lowered
 from mlp_helpers.checks._values import close, numbers
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One explanation of a wrong result.
-
-    ``code`` is the diagnosis code, ``key`` names the hypothesis (the same key on two fixtures
-    means the same explanation), ``text`` is what the student reads.
-    """
-
-    code: str
-    key: str
-    text: str
-    # The constant the result is off by, when a factor alone explains it (for a loss and its
-    # gradient, whose two scales must agree); ``None`` otherwise.
-    scale: float | None = None
-
-
-@dataclass(frozen=True)
-class Structure:
-    """A known mistake's result: ``predict(case)``; ``text`` may use ``{n}``, ``{k}``...
-
-    ``free_scale`` accepts any nonzero multiple of the prediction (e.g. "the loss value, a
-    single number, times sigma'").
-    """
-
-    code: str
-    key: str
-    text: str
-    predict: object
-    free_scale: bool = False
-
-
-@dataclass(frozen=True)
-class Factor:
-    """A constant the result is off by: ``value(case)`` (e.g. ``n``); tried with both signs."""
-
-    code: str
-    key: str
-    text: str
-    value: object
-
-
-def flipped(text):
-    """The ``sign`` mistake, told in the words of one function."""
-    return Factor("sign", "sign", text, lambda case: -1.0)
-
-
-SIGN = flipped("The sign is flipped: every entry has the opposite sign.")
 
 
 def tolerance(case):
@@ -166,18 +117,6 @@ def _reshape_finding(finding, reshaped, what, got, base):
         return finding
     return Finding(finding.code, finding.key + "+shape",
                    f"{finding.text} {_shape_text(what, got.shape, base.shape)}")
-
-
-# First words of the course's sentences that read in lower case inside another sentence (a
-# sentence that starts with a name, `dA` or `W1`, keeps it as it is).
-_PLAIN_WORDS = frozenset({"It", "The", "Then", "There", "These", "This", "Every", "Everything",
-                          "You"})
-
-
-def lowered(text):
-    """A sentence quoted inside another one: "It is..." becomes "it is..."."""
-    first = text.split(" ", 1)[0]
-    return text[0].lower() + text[1:] if first in _PLAIN_WORDS else text
 
 
 def _combine(structure, chosen, flip, case, sign, scale):

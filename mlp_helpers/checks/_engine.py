@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from mlp_helpers.checks import _guards
-from mlp_helpers.checks._compare import Finding, lowered
 from mlp_helpers.checks._core import Diagnosis
+from mlp_helpers.checks._mistakes import Finding, lowered
 from mlp_helpers.checks._remote import evaluate
 from mlp_helpers.checks._running import absent
 from mlp_helpers.checks._values import close

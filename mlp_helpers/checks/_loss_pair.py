@@ -7,15 +7,8 @@ derivative, and the student is told so (``inconsistent-scale``).
 
 import numpy as np
 
-from mlp_helpers.checks._compare import (
-    Finding,
-    Structure,
-    fitted_scale,
-    flipped,
-    judge_array,
-    lowered,
-    returned_none,
-)
+from mlp_helpers.checks._compare import fitted_scale, judge_array, returned_none
+from mlp_helpers.checks._mistakes import Finding, Structure, flipped, lowered
 from mlp_helpers.checks._values import close, described, numbers, shape_of
 
 

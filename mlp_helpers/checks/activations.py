@@ -4,9 +4,10 @@ import numpy as np
 
 from mlp_helpers import activations as reference
 from mlp_helpers import layers
-from mlp_helpers.checks._compare import Finding, Structure, flipped, judge_array
+from mlp_helpers.checks._compare import judge_array
 from mlp_helpers.checks._engine import Case, Spec
 from mlp_helpers.checks._fixtures import seeded
+from mlp_helpers.checks._mistakes import Finding, Structure, flipped
 
 # The reference's kernels, and every function whose code counts as calling the reference.
 _sigmoid, _softmax = reference._sigmoid, reference._softmax

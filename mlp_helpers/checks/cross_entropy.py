@@ -8,10 +8,10 @@ import numpy as np
 
 from mlp_helpers import deltas, losses
 from mlp_helpers.activations import _softmax
-from mlp_helpers.checks._compare import Factor, Finding, Structure, flipped
 from mlp_helpers.checks._engine import Case, Spec
 from mlp_helpers.checks._fixtures import standard_cases
 from mlp_helpers.checks._loss_pair import arrays, judge_pair, k_of, n_of
+from mlp_helpers.checks._mistakes import Factor, Finding, Structure, flipped
 from mlp_helpers.checks._values import close, numbers
 
 _cross_sum = losses._cross_entropy_sum

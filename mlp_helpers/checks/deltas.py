@@ -6,16 +6,10 @@ import numpy as np
 
 from mlp_helpers import deltas as reference
 from mlp_helpers.activations import _sigmoid
-from mlp_helpers.checks._compare import (
-    Factor,
-    Finding,
-    Structure,
-    fitted_scale,
-    flipped,
-    judge_array,
-)
+from mlp_helpers.checks._compare import fitted_scale, judge_array
 from mlp_helpers.checks._engine import Spec
 from mlp_helpers.checks._fixtures import standard_cases
+from mlp_helpers.checks._mistakes import Factor, Finding, Structure, flipped
 from mlp_helpers.checks._values import close
 
 _output_delta, _hidden = reference._output_delta_mse, reference._hidden_delta

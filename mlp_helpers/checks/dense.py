@@ -4,9 +4,10 @@ import numpy as np
 
 from mlp_helpers import deltas as reference
 from mlp_helpers import layers
-from mlp_helpers.checks._compare import Factor, Finding, Structure, judge_array, returned_none
+from mlp_helpers.checks._compare import judge_array, returned_none
 from mlp_helpers.checks._engine import Spec
 from mlp_helpers.checks._fixtures import standard_cases
+from mlp_helpers.checks._mistakes import Factor, Finding, Structure
 
 _dense = reference._dense_gradients
 _REFERENCE = (reference.dense_gradients, _dense, layers.dense_backward)

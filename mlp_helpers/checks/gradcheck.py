@@ -3,9 +3,10 @@
 import numpy as np
 
 from mlp_helpers import gradcheck as reference
-from mlp_helpers.checks._compare import Factor, Finding, Structure, judge_array, tolerance
+from mlp_helpers.checks._compare import judge_array, tolerance
 from mlp_helpers.checks._engine import Case, Spec
 from mlp_helpers.checks._fixtures import seeded
+from mlp_helpers.checks._mistakes import Factor, Finding, Structure
 from mlp_helpers.checks._values import close, described, numbers, shape_of
 
 _numerical_gradient, _relative_error = reference.numerical_gradient, reference.relative_error

@@ -2,10 +2,10 @@
 
 from mlp_helpers import losses
 from mlp_helpers.activations import _sigmoid
-from mlp_helpers.checks._compare import Factor, flipped
 from mlp_helpers.checks._engine import Spec
 from mlp_helpers.checks._fixtures import standard_cases
 from mlp_helpers.checks._loss_pair import arrays, judge_pair, k_of, n_of
+from mlp_helpers.checks._mistakes import Factor, flipped
 
 _squared_sum = losses._squared_error_sum
 

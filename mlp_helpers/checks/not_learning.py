@@ -10,10 +10,11 @@ import numpy as np
 
 from mlp_helpers import activations as reference
 from mlp_helpers import initialisation
-from mlp_helpers.checks._compare import Structure, judge_array
+from mlp_helpers.checks._compare import judge_array
 from mlp_helpers.checks._core import Diagnosis
 from mlp_helpers.checks._engine import Case, Spec
 from mlp_helpers.checks._fixtures import salt, seeded
+from mlp_helpers.checks._mistakes import Structure
 from mlp_helpers.checks._remote import evaluate
 from mlp_helpers.checks._running import absent
 
