@@ -86,3 +86,16 @@ def test_wire_never_builds_a_function_from_outside_the_course():
     forged = '{"make": ["os.system", [{"plain": "true"}]]}'
     assert _wire.loads(forged, make=True) == _wire.Unreadable("a function from outside the course")
     assert _wire.loads(forged) == _wire.Unreadable("a function")
+
+
+def test_an_array_met_twice_in_a_message_arrives_as_one_array():
+    x = np.arange(3.0)
+    sent = _wire.Memo()
+    text = _wire.dumps([x, {"again": x}, (x, np.float64(2.0))], sent)
+    received = _wire.Memo()
+    value = _wire.loads(text, memo=received)
+    assert value[0] is value[1]["again"] is value[2][0]
+    assert len(sent.arrays) == 1
+    assert sent.arrays[0] is x
+    assert len(received.arrays) == 1
+    assert _wire.loads('{"same": 0}') == _wire.Unreadable("a malformed value")

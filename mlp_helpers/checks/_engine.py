@@ -5,6 +5,7 @@ there, checks that cannot be trusted, a call that never ends, delegating to the 
 modifying the inputs, raising, and only then wrong numbers.
 """
 
+import copy
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -69,12 +70,15 @@ def label(spec, case):
 
 
 def _fresh(spec, case):
-    """Copies of the fixture's arguments, each with whether the student may write to it."""
+    """Copies of the fixture's arguments, each with whether the student may write to it.
+
+    One copy of them all: an argument that reads another (a function of ``x`` that reads
+    ``x``) reads the other's copy.
+    """
     fresh = []
-    for name, arg in zip(spec.arg_names, case.args):
+    for name, arg in zip(spec.arg_names, copy.deepcopy(case.args)):
         writable = not case.read_only or name in spec.writable
         if isinstance(arg, np.ndarray):
-            arg = arg.copy()
             arg.flags.writeable = writable
         fresh.append((arg, writable))
     return fresh

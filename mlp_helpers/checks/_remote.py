@@ -11,7 +11,10 @@ cannot reach.
 import builtins
 import inspect
 import json
+import warnings
 from dataclasses import dataclass
+
+import numpy as np
 
 from mlp_helpers.checks import _guards, _running, _wire
 
@@ -56,9 +59,16 @@ class Kernel:
     def __init__(self, execute):
         self._execute = execute
 
-    def ask(self, op, **fields):
-        """Send one request; return the decoded answer or an ``_wire.Unreadable``."""
-        request = {key: _wire.dumps(value) if key in ("calls", "args", "kwargs") else value
+    def ask(self, op, sent=None, **fields):
+        """Send one request; return the decoded answer or an ``_wire.Unreadable``.
+
+        Every array the request sends is numbered in ``sent`` (a ``_wire.Memo``); the kernel
+        answers with each as the student's code left it, and those answers are written back
+        into the grader's own arrays, so a change made in the kernel shows here as it would
+        beside the function (see ``_brought_back``).
+        """
+        sent = _wire.Memo() if sent is None else sent
+        request = {key: _wire.dumps(value, sent) if key in ("calls", "args", "kwargs") else value
                    for key, value in fields.items()}
         request["op"] = op
         code = (f"from mlp_helpers.checks._serve import answer as {_ANSWER}\n"
@@ -73,9 +83,106 @@ class Kernel:
         try:
             import ast
 
-            return _wire.loads(ast.literal_eval(text))
+            found = _wire.loads(ast.literal_eval(text))
         except (ValueError, SyntaxError, MemoryError, RecursionError):
             return _wire.Unreadable("no answer from the notebook's kernel")
+        if not (isinstance(found, dict) and isinstance(found.get("arrays"), list)):
+            return _wire.Unreadable("no answer from the notebook's kernel")
+        return _brought_back(found.get("answer"), found["arrays"], sent.arrays)
+
+
+def _brought_back(answer, after, sent):
+    """``answer`` with the kernel's copies of the grader's arrays replaced by the grader's own.
+
+    ``after[i]`` is what the kernel's copy of ``sent[i]`` holds after the call: it is written
+    into ``sent[i]``, and wherever the answer holds it (an argument still in its place, or
+    returned), the answer holds ``sent[i]`` instead.
+    """
+    own = {}
+    if len(after) == len(sent):
+        for local, changed in zip(sent, after, strict=True):
+            if isinstance(changed, np.ndarray):
+                _overwrite(local, changed)
+                own[id(changed)] = local
+    return _replaced(answer, own, 0)
+
+
+def _overwrite(local, after):
+    """Make the array ``local`` hold ``after``, in place, whatever its flags.
+
+    What cannot be written in place (an array the student's code gave another number of
+    entries) leaves ``local`` full of nan, a change every comparison sees, as it would see the
+    change beside the function.
+    """
+    if local.shape == after.shape and local.dtype == after.dtype and np.array_equal(
+            local, after, equal_nan=local.dtype.kind in "fc"):
+        return
+    writeable = local.flags.writeable
+    try:
+        local.flags.writeable = True
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a complex array cast to real loses its imaginary part
+            if local.shape != after.shape and local.size == after.size:
+                local.shape = after.shape
+            if local.shape == after.shape:
+                np.copyto(local, after, casting="unsafe")
+            elif local.dtype.kind in "fc":
+                local.fill(np.nan)
+    except (ValueError, AttributeError, TypeError):
+        pass  # a view numpy will not make writeable: the grader's copies never are one
+    finally:
+        local.flags.writeable = writeable
+
+
+def _replaced(value, own, depth):
+    if depth > _wire.MAX_DEPTH + 1:
+        return value
+    if isinstance(value, np.ndarray):
+        return own.get(id(value), value)
+    if isinstance(value, list):
+        return [_replaced(item, own, depth + 1) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_replaced(item, own, depth + 1) for item in value)
+    if isinstance(value, dict):
+        return {key: _replaced(item, own, depth + 1) for key, item in value.items()}
+    return value
+
+
+def mirror(local, after, depth=0):
+    """Make the grader's argument ``local`` what the kernel's copy became, ``after``, in place.
+
+    The arrays are already the grader's own (``_brought_back``); what is left is where each
+    list item, dict entry or tuple member now points: an item the student's code replaced
+    (``params["W1"] = ...``), appended or removed is replaced, appended or removed here. What
+    could not cross (a function, an object) is left as it is.
+    """
+    if after is local or depth > _wire.MAX_DEPTH:
+        return
+    if isinstance(local, list) and isinstance(after, list):
+        if len(local) != len(after):
+            local[:] = after
+            return
+        for index, item in enumerate(after):
+            if _nested(local[index], item):
+                mirror(local[index], item, depth + 1)
+            elif item is not local[index] and not isinstance(item, _wire.Unreadable):
+                local[index] = item
+    elif isinstance(local, dict) and isinstance(after, dict):
+        for key in [key for key in local if key not in after]:
+            del local[key]
+        for key, item in after.items():
+            if key in local and _nested(local[key], item):
+                mirror(local[key], item, depth + 1)
+            elif key not in local or (item is not local[key]
+                                      and not isinstance(item, _wire.Unreadable)):
+                local[key] = item
+    elif isinstance(local, tuple) and isinstance(after, tuple) and len(local) == len(after):
+        for item, changed in zip(local, after, strict=True):
+            mirror(item, changed, depth + 1)
+
+
+def _nested(local, after):
+    return (isinstance(local, list | tuple | dict) and type(local) is type(after))
 
 
 @dataclass(frozen=True)
@@ -100,11 +207,16 @@ class Remote:
         a swapped-in function with a ``collected`` attribute (see ``Recorder``) gets what the
         kernel's copy recorded during the run.
         """
+        kwargs = {} if kwargs is None else kwargs
         answer = self.kernel.ask(
-            "run", name=self.name, args=[(arg, True) for arg in args], kwargs=kwargs or {},
+            "run", name=self.name, args=[(arg, True) for arg in args], kwargs=kwargs,
             swap={name: _dotted(f) for name, f in swap.items()},
             watch=[(_dotted(owner), method) for owner, method in watch], seconds=seconds)
-        outcome, _ = _outcome(answer)
+        outcome, after = _outcome(answer)
+        if isinstance(after, list) and len(after) == len(args):
+            for arg, changed in zip(args, after, strict=True):
+                mirror(arg, changed)
+        mirror(kwargs, answer.get("kwargs") if isinstance(answer, dict) else None)
         recorded = answer.get("recorded") if isinstance(answer, dict) else None
         for name, f in swap.items():
             if isinstance(f, Recorder):
@@ -158,11 +270,12 @@ def evaluate(function, calls, reference=()):
     """Call ``function`` on each argument list of ``calls``; ``[(Outcome, arguments after)]``.
 
     A local function is called under ``_guards.call``; a ``Remote`` one is called in its kernel,
-    all calls in one request. ``calls`` holds lists of ``(argument, writable)``; ``reference``
-    the functions whose code the call must not enter.
+    all calls in one request, and what it did to the arguments is done to ``calls``' own
+    (``mirror``), so either way the arguments after are the ones given. ``calls`` holds lists
+    of ``(argument, writable)``; ``reference`` the functions whose code the call must not enter.
     """
+    results = []
     if not isinstance(function, Remote):
-        results = []
         for arguments in calls:
             values = [argument for argument, _ in arguments]
             codes = frozenset(f.__code__ for f in reference)
@@ -171,6 +284,14 @@ def evaluate(function, calls, reference=()):
     answers = function.kernel.ask("call", name=function.name, calls=calls,
                                   reference=[f"{f.__module__}.{f.__qualname__}"
                                              for f in reference])
+    answers = answers.get("calls") if isinstance(answers, dict) else None
     if not isinstance(answers, list) or len(answers) != len(calls):
         answers = [None] * len(calls)
-    return [_outcome(answer) for answer in answers]
+    for arguments, answer in zip(calls, answers, strict=True):
+        values = [argument for argument, _ in arguments]
+        outcome, after = _outcome(answer)
+        if isinstance(after, list) and len(after) == len(values):
+            for value, changed in zip(values, after, strict=True):
+                mirror(value, changed)
+        results.append((outcome, values))
+    return results

@@ -52,7 +52,7 @@ def _call(namespace, request):
                         "timed_out": outcome.timed_out, "warnings": outcome.warnings,
                         "entered_reference": outcome.entered_reference,
                         "arguments": arguments})
-    return answers
+    return {"calls": answers}
 
 
 def _run(namespace, request):
@@ -62,23 +62,33 @@ def _run(namespace, request):
     for f in swap.values():
         if hasattr(f, "collected"):
             f.collected.clear()
-    run = _running.run(function, _arguments(request["args"]), request["kwargs"], swap=swap,
-                       watch=watch, seconds=request["seconds"])
+    arguments, kwargs = _arguments(request["args"]), request["kwargs"]
+    run = _running.run(function, arguments, kwargs, swap=swap, watch=watch,
+                       seconds=request["seconds"])
     return {"value": run.value, "error": _error(run.error), "timed_out": run.timed_out,
             "entered_reference": run.entered_reference,
             "recorded": {name: list(f.collected) for name, f in swap.items()
-                         if hasattr(f, "collected")}}
+                         if hasattr(f, "collected")},
+            "arguments": arguments, "kwargs": kwargs}
 
 
 _OPERATIONS = {"look": _look, "call": _call, "run": _run}
 
 
 def answer(namespace, text):
-    """The JSON answer to the JSON request ``text``, about the names in ``namespace``."""
+    """The JSON answer to the JSON request ``text``, about the names in ``namespace``.
+
+    The answer is ``{"arrays": ..., "answer": ...}``: first every array the request brought,
+    as the student's code left it, then the operation's answer, in which those arrays appear
+    by their numbers (``_wire.Memo``), so the grader can tell which of its arrays changed and
+    where each argument now points.
+    """
     request = json.loads(text)
-    request = {key: _wire.loads(value, make=True) if key in _ENCODED else value
+    memo = _wire.Memo()
+    request = {key: _wire.loads(value, make=True, memo=memo) if key in _ENCODED else value
                for key, value in request.items()}
-    return _wire.dumps(_OPERATIONS[request["op"]](namespace, request))
+    found = _OPERATIONS[request["op"]](namespace, request)
+    return _wire.dumps({"arrays": memo.arrays, "answer": found})
 
 
 # Request fields that carry values (and so arrays): they travel in ``_wire``'s form.

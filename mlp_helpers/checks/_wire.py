@@ -6,6 +6,12 @@ arrays and scalars of numbers or booleans, and lists, tuples, sets and string-ke
 those. Anything else arrives as ``Unreadable`` with its type's name: a lying object cannot run
 code in the grader, and at worst makes its own answer wrong. The text travels in the kernel's
 reply messages, so the grader never reads a file the student's code could have placed.
+
+An array met twice in one message (a function of ``x`` that reads ``x``, and ``x`` itself)
+arrives as one array, as it was sent: a ``Memo`` numbers the arrays of a message in the order
+they are written and read, and a later meeting is sent as that number. The grader keeps the
+memo of its request, and the kernel answers with the same arrays as they are after the call,
+so the grader sees what the student's code did to every array it was given.
 """
 
 import base64
@@ -42,6 +48,24 @@ def made(array, maker, *args):
     return array
 
 
+class Memo:
+    """The arrays of one message, numbered in the order they are written (or read)."""
+
+    def __init__(self):
+        self.arrays = []
+        self._numbers = {}
+
+    def number(self, array):
+        """The number of ``array`` if it is already in the message, else ``None``."""
+        number = self._numbers.get(id(array))
+        return number if number is not None and self.arrays[number] is array else None
+
+    def add(self, array):
+        """Give ``array`` the next number."""
+        self._numbers[id(array)] = len(self.arrays)
+        self.arrays.append(array)
+
+
 @dataclass(frozen=True)
 class Unreadable:
     """A value that could not cross: ``what`` says what it was, for the student's message."""
@@ -49,23 +73,27 @@ class Unreadable:
     what: str
 
 
-def _encode(value, depth):
+def _encode(value, depth, memo):
     if depth > MAX_DEPTH:
         return {"unreadable": "a value nested too deep"}
     recipe = _MADE.get(id(value))
     if recipe is not None and recipe[0] is value:
-        return {"make": [recipe[1], [_encode(arg, depth + 1) for arg in recipe[2]]]}
+        return {"make": [recipe[1], [_encode(arg, depth + 1, memo) for arg in recipe[2]]]}
     if hasattr(type(value), "__wire__"):
         # A fixture the kernel builds itself (a function of x, a piece of the course's data):
         # the grader sends the name of its maker in mlp_helpers and the arguments.
         maker, args = value.__wire__()
-        return {"make": [maker, [_encode(arg, depth + 1) for arg in args]]}
+        return {"make": [maker, [_encode(arg, depth + 1, memo) for arg in args]]}
     if value is None or isinstance(value, bool | str):
         return {"plain": value}
     # Before the Python numbers: np.float64 is a float too, and must come back as itself.
     if isinstance(value, np.ndarray | np.generic):
         if value.dtype.kind not in _NUMERIC:
             return {"unreadable": f"an array of {value.dtype}"}
+        if isinstance(value, np.ndarray):
+            if memo.number(value) is not None:
+                return {"same": memo.number(value)}
+            memo.add(value)
         buffer = io.BytesIO()
         np.save(buffer, np.asarray(value), allow_pickle=False)
         return {"array": base64.b64encode(buffer.getvalue()).decode("ascii"),
@@ -77,18 +105,22 @@ def _encode(value, depth):
     if isinstance(value, list | tuple | set | frozenset):
         kind = "list" if isinstance(value, list) else "tuple" if isinstance(value, tuple) \
             else "set"
-        return {kind: [_encode(item, depth + 1) for item in list(value)[:MAX_ITEMS]]}
+        return {kind: [_encode(item, depth + 1, memo) for item in list(value)[:MAX_ITEMS]]}
     if isinstance(value, dict):
         if not all(isinstance(key, str) for key in value):
             return {"unreadable": "a dict whose keys are not all strings"}
-        return {"dict": {key: _encode(item, depth + 1)
+        return {"dict": {key: _encode(item, depth + 1, memo)
                          for key, item in list(value.items())[:MAX_ITEMS]}}
     return {"unreadable": f"a value of type {type(value).__name__}"}
 
 
-def dumps(value):
-    """``value`` as JSON text."""
-    return json.dumps(_encode(value, 0))
+def dumps(value, memo=None):
+    """``value`` as JSON text.
+
+    ``memo`` numbers the arrays across the parts of one message (each part one ``dumps``);
+    ``memo.arrays`` then holds every array sent, in order.
+    """
+    return json.dumps(_encode(value, 0, Memo() if memo is None else memo))
 
 
 def _array(text, scalar):
@@ -102,18 +134,19 @@ def _array(text, scalar):
     return array[()] if scalar is True and array.ndim == 0 else array
 
 
-def _make(content, depth, make):
+def _make(content, depth, make, memo):
+    maker, args = content
+    # Read even when not made: the arrays among them keep their numbers in the message.
+    args = [_decode(arg, depth + 1, make, memo) for arg in args] if isinstance(args, list) else []
     if not make:
         return Unreadable("a function")
-    maker, args = content
     module, _, name = str(maker).rpartition(".")
     if not module.startswith("mlp_helpers."):
         return Unreadable("a function from outside the course")
-    return getattr(importlib.import_module(module), name)(*[_decode(arg, depth + 1, make)
-                                                            for arg in args])
+    return getattr(importlib.import_module(module), name)(*args)
 
 
-def _decode(tree, depth, make=False):
+def _decode(tree, depth, make, memo):
     if not isinstance(tree, dict) or not tree or depth > MAX_DEPTH + 1:
         return Unreadable("a malformed value")
     kind, content = next(iter(tree.items()))
@@ -124,11 +157,18 @@ def _decode(tree, depth, make=False):
     if kind == "float" and content in ("nan", "inf", "-inf"):
         return float(content)
     if kind == "array" and isinstance(content, str):
-        return _array(content, tree.get("scalar"))
+        array = _array(content, tree.get("scalar"))
+        if tree.get("scalar") is not True:
+            memo.add(array)
+        return array
+    if kind == "same":
+        known = (isinstance(content, int) and not isinstance(content, bool)
+                 and 0 <= content < len(memo.arrays))
+        return memo.arrays[content] if known else Unreadable("a malformed value")
     if kind == "make" and isinstance(content, list) and len(content) == 2:
-        return _make(content, depth, make)
+        return _make(content, depth, make, memo)
     if kind in ("list", "tuple", "set") and isinstance(content, list):
-        items = [_decode(item, depth + 1, make) for item in content[:MAX_ITEMS]]
+        items = [_decode(item, depth + 1, make, memo) for item in content[:MAX_ITEMS]]
         if kind == "set":
             try:
                 return set(items)
@@ -136,18 +176,19 @@ def _decode(tree, depth, make=False):
                 return Unreadable("a set of unhashable values")
         return items if kind == "list" else tuple(items)
     if kind == "dict" and isinstance(content, dict):
-        return {str(key): _decode(item, depth + 1, make)
+        return {str(key): _decode(item, depth + 1, make, memo)
                 for key, item in list(content.items())[:MAX_ITEMS]}
     if kind == "unreadable" and isinstance(content, str):
         return Unreadable(content[:100])
     return Unreadable("a malformed value")
 
 
-def loads(text, make=False):
+def loads(text, make=False, memo=None):
     """The value in ``text``; anything malformed comes back as an ``Unreadable``.
 
     ``make=True`` (in the kernel, for the grader's requests only) builds the fixtures that
-    crossed as the name of their maker; the grader never builds what a kernel sends.
+    crossed as the name of their maker; the grader never builds what a kernel sends. ``memo``
+    (as in ``dumps``) collects the arrays read, in order.
     """
     if not isinstance(text, str) or len(text) > MAX_TEXT:
         return Unreadable("no readable value")
@@ -155,4 +196,4 @@ def loads(text, make=False):
         tree = json.loads(text)
     except (ValueError, RecursionError):
         return Unreadable("no readable value")
-    return _decode(tree, 0, make)
+    return _decode(tree, 0, make, Memo() if memo is None else memo)

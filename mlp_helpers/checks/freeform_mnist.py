@@ -56,7 +56,8 @@ def diagnose_backward_two_hidden(student, hidden=True):
         if found:
             return found
         changed = [name for name, before, after in [
-            *((key, value, params[key]) for key, value in net.parameters().items()),
+            *((f'params["{key}"]', value, params.get(key)) for key, value
+              in net.parameters().items()),
             *((f"activations[{l}]", a, copy) for l, (a, copy) in enumerate(zip(activations,
                                                                                  copies))),
             ("Y", Y, Y_copy)] if not same(after, before, rtol=0)]
@@ -64,7 +65,7 @@ def diagnose_backward_two_hidden(student, hidden=True):
             return Diagnosis("mutates-input", f"`backward_two_hidden` changed {changed[0]} in "
                              "place: it must only compute the gradients. An in-place operator "
                              "such as `-=` on an argument, or on a name that points to it "
-                             "(`delta = p`), changes the caller's array.")
+                             "(`delta = p`, `grads = params`), changes what the caller holds.")
         found = judge_gradients("backward_two_hidden", net, X, Y, outcome.value)
         if found:
             return found

@@ -36,6 +36,7 @@ def correct(name, label=None):
 
 from student_bank import (  # noqa: E402, F401
     activations,
+    backprop,
     deltas,
     gradcheck,
     losses,
