@@ -151,6 +151,19 @@ def test_numerical_gradient_that_never_restores_x_is_told_to_put_entries_back():
     assert "Build a new array" not in found.message
 
 
+def test_numerical_gradient_that_moves_copies_of_x_is_told_before_the_notebooks_check_differs():
+    from student_bank import gradcheck as bank_gradcheck
+
+    student = bank_gradcheck.numerical_gradient_copy_per_entry
+    # The notebook's gradient check: f reads the parameter array it closes over.
+    W = np.array([[0.3, -1.2], [0.8, 0.1]])
+    assert not student(lambda _: float(np.sum(np.sin(W))), W).any()
+    found = checks.diagnose("numerical_gradient", student, hidden=False)
+    assert found.code == "perturbs-copy"
+    assert "you evaluated f at moved copies of x, which such an f never sees" in found.message
+    assert "(Seen on x of shape (3, 2) (an f that reads x itself).)" in found.message
+
+
 def test_softmax_over_the_wrong_axis_names_the_axis_mistake_without_the_fix():
     from student_bank import activations as bank_activations
 

@@ -17,6 +17,8 @@ CODES = (
     "norm-ratio", "wrong-axis", "mean-over-entries", "inconsistent-scale",
     # Assignment 4 (why a network does not learn).
     "derivative-at-zero", "init-scale", "ignores-rng",
+    # A numerical gradient that moves copies of x (issue 23).
+    "perturbs-copy",
     "other",
 )
 

@@ -1,5 +1,7 @@
 """Checks of the gradient-checking tools: ``numerical_gradient`` and ``relative_error``."""
 
+import copy
+
 import numpy as np
 
 from mlp_helpers import gradcheck as reference
@@ -31,6 +33,27 @@ class Curved:
         return f"{__name__}.Curved", (self.weights, self.scales)
 
 
+class ReadsX(Curved):
+    """``Curved`` at the array ``x`` it was made with, whatever it is called with.
+
+    The assignment's gradient check passes ``lambda _: loss(params)``, a function that reads
+    the parameter array it closes over: only a numerical gradient that moves the entries of
+    that array (the ``x`` it is given) sees this function change.
+    """
+
+    def __init__(self, weights, scales, x):
+        super().__init__(weights, scales)
+        self.x = x
+
+    def __call__(self, ignored):
+        """``Curved``'s value at ``self.x``: a float."""
+        return super().__call__(self.x)
+
+    def __wire__(self):
+        # Sent in one request with x itself, so the kernel's function reads the kernel's x.
+        return f"{__name__}.ReadsX", (self.weights, self.scales, self.x)
+
+
 def _curved(rng, shape):
     return Curved(rng.normal(0.0, 1.0, shape), rng.uniform(0.5, 1.5, shape))
 
@@ -44,7 +67,18 @@ def _gradient_cases():
                                    ((4,), "h = 0.01", True, 1e-2)]:
         x = rng.normal(0.0, 1.0, shape)
         cases.append(Case((_curved(rng, shape), x, h), info={"h": h}, note=note, hidden=hidden))
+    x = rng.normal(0.0, 1.0, (3, 2))
+    reads = ReadsX(rng.normal(0.0, 1.0, x.shape), rng.uniform(0.5, 1.5, x.shape), x)
+    # Visible: the notebook's own gradient check needs it, and says DIFFER otherwise.
+    cases.insert(2, Case((reads, x, 1e-5), info={"h": 1e-5, "reads": True},
+                         note="an f that reads x itself"))
     return cases
+
+
+def _own(case):
+    """``(f, x, h)``: a copy of the fixture's function and array, ``f`` reading that ``x``."""
+    f, x, h = copy.deepcopy(case.args)
+    return f, x, h
 
 
 def _steps(case, forward, backward, quotient=None):
@@ -52,8 +86,8 @@ def _steps(case, forward, backward, quotient=None):
 
     ``quotient(upper, lower, step)`` replaces ``(upper - lower) / step`` (a mis-grouped one).
     """
-    f, x, h = case.args
-    x, grad = x.copy(), np.zeros(x.shape)
+    f, x, h = _own(case)
+    grad = np.zeros(x.shape)
     for index in np.ndindex(x.shape):
         original = x[index]
         x[index] = original + forward * h
@@ -66,19 +100,33 @@ def _steps(case, forward, backward, quotient=None):
     return grad
 
 
+def _moved(f, x, where, h):
+    """``(f(x + h at where) - f(x - h at where)) / 2h``, moving ``x`` itself and putting it back."""
+    original = x[where].copy()
+    x[where] = original + h
+    upper = f(x)
+    x[where] = original - h
+    lower = f(x)
+    x[where] = original
+    return (upper - lower) / (2 * h)
+
+
 def _rows(case):
-    f, x, h = case.args
+    f, x, h = _own(case)
     grad = np.zeros(x.shape)
     for i in range(x.shape[0]):
-        step = np.zeros(x.shape)
-        step[i] = h
-        grad[i] = (f(x + step) - f(x - step)) / (2 * h)
+        grad[i] = _moved(f, x, i, h)
     return grad
 
 
 def _all_at_once(case):
-    f, x, h = case.args
-    return np.float64((f(x + h) - f(x - h)) / (2 * h))
+    f, x, h = _own(case)
+    return np.float64(_moved(f, x, ..., h))
+
+
+def _copies(case):
+    # What any difference of f at moved copies of x gives for an f that never reads them.
+    return np.zeros(case.args[1].shape) if case.info.get("reads") else None
 
 
 _ONE_AT_A_TIME = ("A partial derivative moves one entry of x while every other entry stays "
@@ -108,8 +156,12 @@ _GRADIENT_MISTAKES = [
     Structure("other", "fixed-h", "With this h it is closer to the exact derivative than "
               "a central difference with this h can be: it ignores the argument h and uses a "
               "step of its own, or it uses another, more accurate formula than the course's "
-              "central difference.",
-              lambda case: _numerical_gradient(case.args[0], case.args[1].copy())),
+              "central difference.", lambda case: _numerical_gradient(*_own(case)[:2])),
+    Structure("perturbs-copy", "copies", "Every entry is 0 for an f that reads the array x "
+              "itself and ignores its argument, as the notebook's gradient check does: you "
+              "evaluated f at moved copies of x, which such an f never sees. The assignment asks "
+              "you to move the entries of x itself, in place, so that f may read x, and to put "
+              "each one back.", _copies),
 ]
 _GRADIENT_FACTORS = [
     Factor("other", "2", "It is twice too large: the two points x + h and x - h are 2h apart.",
@@ -139,8 +191,7 @@ def _left_changed(case, arg, before, after):
 
 
 def _judge_gradient(case, value):
-    f, x, h = case.args
-    return judge_array(case, "The gradient", value, _numerical_gradient(f, x.copy(), h),
+    return judge_array(case, "The gradient", value, _numerical_gradient(*_own(case)),
                        _GRADIENT_MISTAKES, _GRADIENT_FACTORS)
 
 

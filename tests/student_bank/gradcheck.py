@@ -25,7 +25,7 @@ def numerical_gradient_nditer(f, x, h=1e-5):
     return grad
 
 
-@correct("numerical_gradient", "copies-flat-loop")
+@planted("numerical_gradient", "perturbs-copy", "copies-flat-loop")
 def numerical_gradient_copies(f, x, h=1e-5):
     grad = np.zeros(x.size)
     for i in range(x.size):
@@ -142,10 +142,25 @@ planted("numerical_gradient", "calls-reference", "lambda")(
 def numerical_gradient_five_point(f, x, h=1e-5):
     grad = np.zeros_like(x)
     for i in np.ndindex(x.shape):
-        step = np.zeros_like(x)
-        step[i] = h
-        near, far = f(x + step) - f(x - step), f(x + 2 * step) - f(x - 2 * step)
-        grad[i] = (8 * near - far) / (12 * h)
+        old = x[i]
+        values = []
+        for k in (1, -1, 2, -2):
+            x[i] = old + k * h
+            values.append(f(x))
+        x[i] = old
+        grad[i] = (8 * (values[0] - values[1]) - (values[2] - values[3])) / (12 * h)
+    return grad
+
+
+@planted("numerical_gradient", "perturbs-copy", "copy-per-entry")
+def numerical_gradient_copy_per_entry(f, x, h=1e-5):
+    grad = np.zeros_like(x)
+    for i in np.ndindex(x.shape):
+        x_plus = x.copy()
+        x_plus[i] += h
+        x_minus = x.copy()
+        x_minus[i] -= h
+        grad[i] = (f(x_plus) - f(x_minus)) / (2 * h)
     return grad
 
 

@@ -174,8 +174,10 @@ def numerical_gradient_welch(f, x, h=1e-5):
 # Code corpus file id 2696348573 (Coursera ML ex4 `computeNumericalGradient`, in Python):
 # `for p in range(theta.size): perturb[p] = e; loss1 = J(theta - perturb); loss2 = J(theta +
 # perturb); numgrad[p] = (loss2 - loss1) / (2*e); perturb[p] = 0`, theta being the unrolled
-# parameters: x is unrolled with ravel and rolled back.
-@correct("numerical_gradient", "coursera-ex4", "unrolled-perturb-vector")
+# parameters: x is unrolled with ravel and rolled back. J is evaluated at moved copies of theta:
+# right for a J of its argument, but the course's f may read x itself and ignore its argument
+# (the notebook's gradient check passes `lambda _: loss(params)`), and then every entry is 0.
+@wild("numerical_gradient", "perturbs-copy", "coursera-ex4", "unrolled-perturb-vector")
 def numerical_gradient_coursera(f, x, h=1e-5):
     theta = x.ravel()
     numgrad = np.zeros(theta.shape)
@@ -192,8 +194,8 @@ def numerical_gradient_coursera(f, x, h=1e-5):
 
 # Rishy-09/DeepLearningSpecialization `gradient_check_n`: `thetaplus = np.copy(parameters_values);
 # thetaplus[i][0] = thetaplus[i][0] + epsilon; ... gradapprox[i] = (J_plus[i] - J_minus[i]) / (2
-# * epsilon)`; the (n, 1) parameter column made x's own entries.
-@correct("numerical_gradient", "dlai-gradcheck", "gradient-check-n-copies")
+# * epsilon)`; the (n, 1) parameter column made x's own entries. Copies again, as above.
+@wild("numerical_gradient", "perturbs-copy", "dlai-gradcheck", "gradient-check-n-copies")
 def numerical_gradient_dlai_n(f, x, h=1e-5):
     epsilon = h
     gradapprox = np.zeros(x.shape)
