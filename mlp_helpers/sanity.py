@@ -8,6 +8,8 @@ so the same network can be rebuilt anywhere. ``flaw`` is ``None`` (healthy) or o
 ``FLAWS``:
 
 - ``"backward"``: the backward pass uses ``1 - a`` as the hidden layer's derivative;
+- ``"bias-gradient"``: the backward pass averages the bias gradients over the examples (its
+  weights' gradients are right, its biases' ``n`` times too small);
 - ``"large-init"``: the output weights start 300 times too large, so the first predictions
   are confident and the initial loss is far from ``ln 2``;
 - ``"symmetric"``: every weight starts at 0.5, so the hidden units stay copies of each other.
@@ -20,7 +22,7 @@ import numpy as np
 from mlp_helpers.activations import _sigmoid, _softmax
 from mlp_helpers.gradcheck import GRADIENT_CHECK_THRESHOLD, numerical_gradient, relative_error
 
-FLAWS = ("backward", "large-init", "symmetric")
+FLAWS = ("backward", "large-init", "symmetric", "bias-gradient")
 # The initial loss of a k-class softmax is "at chance" within this fraction of ln k.
 CHANCE_TOLERANCE = 0.1
 # Overfitting the tiny batch: full-batch gradient descent at this rate for these steps must
@@ -43,10 +45,13 @@ class SanityNetwork:
             weights = [rng.uniform(-1, 1, shape) * np.sqrt(6.0 / sum(shape)) for shape in sizes]
         if flaw != "symmetric":
             # A small output layer: the first predictions are close to 1/2, the loss to ln 2.
-            weights[1] = weights[1] * (0.1 if flaw is None or flaw == "backward" else 30.0)
+            weights[1] = weights[1] * (30.0 if flaw == "large-init" else 0.1)
         self._initial = {"W1": weights[0], "b1": np.zeros((1, hidden_units)),
                          "W2": weights[1], "b2": np.zeros((1, 2))}
         self._slope = (lambda a: 1.0 - a) if flaw == "backward" else (lambda a: a * (1.0 - a))
+        # delta already holds the 1/n of the mean: averaging it again makes db n times too small.
+        self._bias = ((lambda delta: delta.mean(axis=0, keepdims=True)) if flaw == "bias-gradient"
+                      else (lambda delta: delta.sum(axis=0, keepdims=True)))
 
     def __wire__(self):
         """How a student's kernel builds the same network: its maker and plain arguments."""
@@ -71,8 +76,8 @@ class SanityNetwork:
         a1, p = self._forward(params, X)
         delta2 = (p - Y) / len(X)
         delta1 = (delta2 @ params["W2"].T) * self._slope(a1)
-        return {"W1": X.T @ delta1, "b1": delta1.sum(axis=0, keepdims=True),
-                "W2": a1.T @ delta2, "b2": delta2.sum(axis=0, keepdims=True)}
+        return {"W1": X.T @ delta1, "b1": self._bias(delta1),
+                "W2": a1.T @ delta2, "b2": self._bias(delta2)}
 
 
 def sanity_network(hidden_units=4, seed=0, flaw=None, inputs=2):

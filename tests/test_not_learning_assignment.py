@@ -58,8 +58,9 @@ def test_reference_report_calls_healthy_networks_healthy_and_catches_each_flaw()
     for seed in range(3):
         report = sanity.sanity_report(sanity.sanity_network(4, seed), X, Y)
         assert all(report[flag] for flag in flags), report
-    caught = {"backward": "gradients_agree", "large-init": "loss_at_chance",
-              "symmetric": "overfits_tiny_batch"}
+    caught = {"backward": "gradients_agree", "bias-gradient": "gradients_agree",
+              "large-init": "loss_at_chance", "symmetric": "overfits_tiny_batch"}
+    assert set(caught) == set(sanity.FLAWS)
     for flaw, flag in caught.items():
         assert not sanity.sanity_report(sanity.sanity_network(4, 0, flaw), X, Y)[flag], flaw
     assert checks.judge("sanity_report", sanity.sanity_report) is None
@@ -74,6 +75,19 @@ def test_a_report_that_always_says_healthy_is_told_which_flaw_it_missed():
 
     found = checks.judge("sanity_report", always_healthy)
     assert "does not catch a network whose backward pass" in found.message
+
+
+def test_a_report_that_compares_only_the_weights_gradients_is_told_in_the_visible_test():
+    from student_bank import not_learning as bank
+
+    X, Y = tiny_batch()
+    flawed = sanity.sanity_network(4, 0, "bias-gradient")
+    assert sanity.sanity_report(flawed, X, Y)["gradient_error"] > 0.1
+    assert bank.sanity_report_weights_only(flawed, X, Y)["gradients_agree"]
+    found = checks.diagnose("sanity_report", bank.sanity_report_weights_only, hidden=False)
+    assert "does not catch a network whose backward pass is right for the weights but gives " \
+           "bias gradients n times too small" in found.message
+    assert "the biases as well as the weights" in found.message
 
 
 def test_networks_and_generators_cross_to_a_kernel_as_their_plain_recipe():

@@ -11,6 +11,7 @@ are all derived from ``PARTS``. A new graded function needs its record here, its
 ``python -m mlp_helpers.checks.parts`` prints the table for ``docs/diagnoses.md``.
 """
 
+import os
 from dataclasses import dataclass
 
 from mlp_helpers.checks import (
@@ -115,8 +116,9 @@ PARTS = {part.name: part for part in (
          "same seed gives the same weights, another seed others",
          diagnose=not_learning.diagnose_init_for_activation),
     Part("sanity_report", "04_not_learning", 3, "`sanity_report(net, X, Y)`",
-         "a healthy network passes all three checks; one with a wrong backward pass, "
-         "a large initialisation or equal weights is caught; when graded, new networks",
+         "a healthy network passes all three checks; one with a wrong backward pass (for "
+         "the weights, or for the biases only), a large initialisation or equal weights is "
+         "caught; when graded, new networks",
          diagnose=sanity.diagnose_sanity_report),
     Part("run_causes", "04_not_learning", 2, "`run_causes`, a dict from run to cause",
          "each run's cause from the list; a wrong one is told what in the run contradicts it",
@@ -164,9 +166,30 @@ def check(name, answer, hidden=True, **options):
         raise CheckFailed(found)
 
 
+class GradingRefused(RuntimeError):
+    """A test cell run in a kernel by ``nbgrader autograde``: nbgrader lacks the course's grader.
+
+    The course's grader never sends a test cell to the student's kernel (``grading_judge``
+    judges it in its own process), so a check called there while nbgrader autogrades means
+    nbgrader runs without the course's configuration: no sandbox, no judge. The check then
+    gives no points rather than trust the kernel.
+    """
+
+    def __init__(self):
+        super().__init__("Grading refused: this notebook is being autograded without the "
+                         "course's nbgrader_config.py (no sandbox, no grader's judgement), so "
+                         "no test passes. Grade it from the course's folder, with its "
+                         "configuration.")
+
+    def _render_traceback_(self):
+        return [f"GradingRefused: {self}"]
+
+
 def check_function(part):
     """``check_<name>``: what the test cells of ``part`` call."""
     def check_part(answer, hidden=False, **options):
+        if os.environ.get("NBGRADER_EXECUTION") == "autograde":
+            raise GradingRefused
         check(part.name, answer, hidden, **options)
 
     check_part.__name__ = check_part.__qualname__ = f"check_{part.name}"

@@ -25,6 +25,10 @@ CAUGHT_BY = {
                  "derivative", "Compare the backward pass with central differences of the "
                  "loss, for every parameter, and call them in agreement only below the course's "
                  f"threshold, {GRADIENT_CHECK_THRESHOLD:.0e}."),
+    "bias-gradient": ("gradients_agree", "whose backward pass is right for the weights but "
+                      "gives bias gradients n times too small", "Compare the backward pass "
+                      "with central differences for every parameter of net.parameters(), the "
+                      "biases as well as the weights."),
     "large-init": ("loss_at_chance", "whose output weights start far too large (its first "
                    "predictions are confident)", "Before training, a 2-class softmax "
                    "guesses about 1/2 for each class: its loss should be within "
@@ -49,10 +53,12 @@ _HEALTHY_HINT = {
 def _networks(hidden):
     if salt():
         rng = seeded(47)
-        draws = [(int(rng.integers(3, 7)), int(rng.integers(1, 10_000))) for _ in range(5)]
+        draws = [(int(rng.integers(3, 7)), int(rng.integers(1, 10_000))) for _ in range(6)]
     else:
-        draws = [(4, 0), (4, 1), (5, 2), (3, 3), (6, 4)]
-    nets = [(None, *draws[0]), ("backward", *draws[1])]
+        draws = [(4, 0), (4, 1), (5, 2), (3, 3), (6, 4), (4, 5)]
+    # Both backward passes in the visible test: a report that compares only the weights'
+    # gradients is told so while the student works, not only when graded.
+    nets = [(None, *draws[0]), ("backward", *draws[1]), ("bias-gradient", *draws[5])]
     if hidden:
         nets += [("large-init", *draws[2]), ("symmetric", *draws[3]), (None, *draws[4])]
     return nets

@@ -181,6 +181,32 @@ def sanity_report_short(net, X, Y):
     return _report(net, X, Y, steps=20)
 
 
+@planted("sanity_report", "other", "checks-only-the-weights")
+def sanity_report_weights_only(net, X, Y):
+    params = net.parameters()
+    initial = net.loss(params, X, Y)
+    grads = net.gradients(params, X, Y)
+    error = 0.0
+    for key in ("W1", "W2"):  # the weights are what the network learns
+        numeric = np.zeros_like(params[key])
+        for index in np.ndindex(params[key].shape):
+            old = params[key][index]
+            params[key][index] = old + 1e-5
+            plus = net.loss(params, X, Y)
+            params[key][index] = old - 1e-5
+            minus = net.loss(params, X, Y)
+            params[key][index] = old
+            numeric[index] = (plus - minus) / 2e-5
+        error = max(error, _relative(grads[key], numeric))
+    for _ in range(2000):
+        grads = net.gradients(params, X, Y)
+        params = {key: params[key] - 2.0 * grads[key] for key in params}
+    return {"initial_loss": initial,
+            "loss_at_chance": abs(initial - np.log(2)) < 0.1 * np.log(2),
+            "gradient_error": error, "gradients_agree": error < 1e-4,
+            "overfits_tiny_batch": net.loss(params, X, Y) < 0.05}
+
+
 @planted("sanity_report", "wrong-shape", "flags-as-text")
 def sanity_report_text(net, X, Y):
     report = _report(net, X, Y)
