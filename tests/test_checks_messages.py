@@ -75,6 +75,14 @@ def test_db_averaged_and_without_its_axis_is_told_both_mistakes():
     assert "Also, db has shape (2,) where (1, 2) belongs" in found.message
 
 
+def test_db_summed_over_every_entry_with_keepdims_is_told_the_shape_that_belongs():
+    found = checks.diagnose("dense_gradients", bank_deltas.dense_gradients_bias_total_kept)
+    assert found.code == "bias-not-summed"
+    assert "db is a single number, the sum of every entry" in found.message
+    assert "where () belongs" not in found.message
+    assert "Also, db has shape (1, 1) where (1, 2) belongs." in found.message
+
+
 def test_a_mistake_in_dW_and_another_in_db_are_both_named_dW_first():
     found = checks.diagnose("dense_gradients", bank_deltas.dense_gradients_transposed_flat)
     assert found.code == "missing-transpose"
@@ -213,6 +221,10 @@ def test_students_own_error_type_and_message_are_quoted():
     message = message_of(checks.check_softmax, softmax)
     assert "raised ValueError: shapes (5,3) and (4,3) not aligned" in message
     assert "z of shape (4, 3)" in message
+    # The message is all the student sees (one line, no traceback): it says where to find one.
+    assert "Read that error message" not in message
+    assert message.endswith("Call it on arrays of these shapes in a cell of your own: the "
+                            "traceback there names the line that failed.")
 
 
 @pytest.mark.parametrize("hidden", [False, True])

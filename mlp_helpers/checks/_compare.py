@@ -44,9 +44,15 @@ def _reshaped(got, shape):
     return got.reshape(shape)
 
 
-def _shape_text(what, got_shape, want_shape):
-    lost = len(got_shape) < len(want_shape)
-    return (f"Also, {lowered(what)} has shape {got_shape} where {want_shape} belongs"
+def _shape_text(what, got, base, want):
+    """The second mistake of a result whose entries a mistake explains but not its shape.
+
+    The shape that belongs is the right result's, ``want``'s, not the mistake's own (the sum of
+    every entry, one number, kept as ``(1, 1)`` is not a ``()`` gone wrong); only when the
+    mistake has the right shape did the student's sum drop an axis.
+    """
+    lost = base.shape == want.shape and got.ndim < want.ndim
+    return (f"Also, {lowered(what)} has shape {got.shape} where {want.shape} belongs"
             + (": the sum dropped an axis (keepdims)." if lost else "."))
 
 
@@ -95,7 +101,7 @@ def explain(case, got, want, structures=(), factors=(), sign=SIGN, what="It", sl
                     and close(candidate, scale * base, tol, abs(scale) * slack)):
                 (in_shape if reshaped else found).append(_reshape_finding(
                     Finding(structure.code, structure.key, _fill(structure.text, case)),
-                    reshaped, what, got, base))
+                    reshaped, what, got, base, want))
             continue
         for chosen, flip in _factors(factors, case):
             if structure is None and not chosen and flip > 0:
@@ -107,16 +113,18 @@ def explain(case, got, want, structures=(), factors=(), sign=SIGN, what="It", sl
                 finding = _combine(structure, chosen, flip, case, sign,
                                    value if structure is None else None)
                 (in_shape if reshaped else found).append(
-                    _reshape_finding(finding, reshaped, what, got, base))
+                    _reshape_finding(finding, reshaped, what, got, base, want))
     # What reproduces the result as it is comes before what needs its shape changed too.
     return found + in_shape
 
 
-def _reshape_finding(finding, reshaped, what, got, base):
+def _reshape_finding(finding, reshaped, what, got, base, want):
     if not reshaped:
         return finding
+    if got.shape == want.shape:  # the mistake's own shape differs; the student's is right
+        return finding
     return Finding(finding.code, finding.key + "+shape",
-                   f"{finding.text} {_shape_text(what, got.shape, base.shape)}")
+                   f"{finding.text} {_shape_text(what, got, base, want)}")
 
 
 def _combine(structure, chosen, flip, case, sign, scale):

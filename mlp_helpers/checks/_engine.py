@@ -183,9 +183,11 @@ def _error_verdict(spec, errors, failures):
     if isinstance(error, NotImplementedError):
         return Diagnosis("other", f"`{spec.name}` still raises NotImplementedError: replace "
                          "`raise NotImplementedError()` with your code and run the cell.")
+    # The student reads this one line, without a traceback (the test cell's would show the
+    # hidden test): where to get the traceback that names the line is what helps.
     return Diagnosis("other", f"`{spec.name}` raised {shown} when called with "
-                     f"{label(spec, case)}. Read that error message: it names the line that "
-                     "failed.")
+                     f"{label(spec, case)}. Call it on arrays of these shapes in a cell of your "
+                     "own: the traceback there names the line that failed.")
 
 
 def _overflows(found):

@@ -219,6 +219,11 @@ def dense_gradients_bias_mean_flat(a_prev, delta):
     return a_prev.T @ delta, delta.mean(axis=0)  # two mistakes: averaged, and the axis lost
 
 
+@planted("dense_gradients", "bias-not-summed", "db-every-entry-keepdims")
+def dense_gradients_bias_total_kept(a_prev, delta):
+    return a_prev.T @ delta, np.sum(delta, keepdims=True)  # no axis: every entry, kept 2-D
+
+
 @planted("dense_gradients", "missing-transpose", "dW-transposed-db-flat")
 def dense_gradients_transposed_flat(a_prev, delta):
     return delta.T @ a_prev, delta.sum(axis=0)  # one mistake in each gradient
