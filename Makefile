@@ -7,10 +7,11 @@ READY := $(VENV)/.ready
 
 .PHONY: env lab test lint
 
-$(READY): pyproject.toml
+$(READY): pyproject.toml jupyter/nbgrader_config.py
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "The course needs Python 3.11 or newer; found " + sys.version.split()[0] + ". Run make with PYTHON=python3.11 (or newer).")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	install -D -m 644 jupyter/nbgrader_config.py $(VENV)/etc/jupyter/nbgrader_config.py
 	touch $@
 
 env: $(READY)

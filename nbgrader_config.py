@@ -5,16 +5,25 @@
 # exchange are created by nbgrader and are not committed.
 import os
 
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.converters import Autograde
-from nbgrader.preprocessors import ClearHiddenTests, Execute, GetGrades, OverwriteCells
+# Without the course's plug-ins nbgrader would grade on its own: student code unsandboxed, test
+# cells (hidden tests included) run in the student's kernel and trusted. nbgrader logs an
+# error in a config file and goes on without it, so a plug-in that does not load stops here:
+# SystemExit is not an error nbgrader catches.
+try:
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+    from nbgrader.converters import Autograde
+    from nbgrader.preprocessors import ClearHiddenTests, Execute, GetGrades, OverwriteCells
 
-from mlp_helpers import feedback_page
-from mlp_helpers.exchange_collect import OwnedCollect
-from mlp_helpers.grading_cells import RepairCellMetadata, RestoringOverwriteCells
-from mlp_helpers.grading_execute import KernelRestartingExecute
-from mlp_helpers.grading_logs import quiet_harmless_warnings
-from mlp_helpers.grading_notebooks import HideTestTracebacks
+    from mlp_helpers import feedback_page
+    from mlp_helpers.exchange_collect import OwnedCollect
+    from mlp_helpers.grading_cells import RepairCellMetadata, RestoringOverwriteCells
+    from mlp_helpers.grading_execute import KernelRestartingExecute
+    from mlp_helpers.grading_logs import quiet_harmless_warnings
+    from mlp_helpers.grading_notebooks import HideTestTracebacks
+except Exception as error:
+    raise SystemExit(f"Grading refused: the course's nbgrader_config.py could not load its "
+                     f"grading plug-ins ({type(error).__name__}: {error}). Reinstall the course "
+                     "(`make env`, or `pip install -e .` in its folder) and try again.") from error
 
 c = get_config()  # noqa: F821 (defined by nbgrader when it loads this file)
 # The grading log shows errors: nbgrader's "checksum has changed", six a student and harmless,

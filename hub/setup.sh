@@ -67,6 +67,8 @@ JSON
     # The course's JupyterLab defaults (jupyter/README.md): no news pop-up, no update check (a
     # class server need not reach the internet), Markdown opens rendered.
     install -m 644 "$REPO/jupyter/labconfig/default_setting_overrides.json" "$etc/labconfig/"
+    # Grading refuses when the course's nbgrader_config.py does not load (grading_guard.py).
+    install -m 644 "$REPO/jupyter/nbgrader_config.py" "$etc/nbgrader_config.py"
     cat > "$etc/labconfig/page_config.json" <<'JSON'
 {"disabledExtensions": {
   "@jupyter/nbgrader:formgrader": true,

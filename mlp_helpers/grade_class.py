@@ -39,13 +39,13 @@ def groups(names, jobs):
 
 def _worker(assignment, names):
     from nbgrader.apps import NbGraderAPI
-    from traitlets.config.loader import PyFileConfigLoader
 
     from mlp_helpers.grading_logs import quiet_harmless_warnings
+    from mlp_helpers.grading_pipeline import course_config
 
     # Also called by the course's nbgrader_config.py; here for a course whose config does not.
     quiet_harmless_warnings()
-    api = NbGraderAPI(config=PyFileConfigLoader("nbgrader_config.py", path=".").load_config())
+    api = NbGraderAPI(config=course_config())
     failed = []
     for name in names:
         result = api.autograde(assignment, name, force=True)
@@ -62,6 +62,9 @@ def grade(assignment, jobs=None, course=".", env=None):
 
     Returns ``{"students", "jobs", "seconds", "failed"}``.
     """
+    from mlp_helpers.grading_pipeline import course_config
+
+    course_config(course)  # refuses, before any student, a course without its grader
     jobs = jobs or os.cpu_count() or 1
     names = students(assignment, course)
     start = time.monotonic()

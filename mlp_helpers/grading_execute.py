@@ -3,13 +3,18 @@
 ``KernelRestartingExecute`` replaces nbgrader's ``Execute`` among the autograde preprocessors
 (``nbgrader_config.py``). Every notebook's kernel runs in the sandbox (``mlp_helpers.sandbox``),
 or grading refuses to start when the machine cannot make one, unless ``c.Sandbox.enabled`` is
-False. A cell that runs longer than ``c.Execute.timeout`` is stopped, and a notebook that runs
+False. The kernel works in a folder of its own, never the notebook's folder, where nbgrader
+writes, copies, chmods and publishes files as the grader. Graded test cells are never sent to
+the kernel: the grader judges them in its own process (``grading_judge``), so their hidden tests
+and answer keys never reach the student's code. A cell that runs longer than
+``c.Execute.timeout`` is stopped, and a notebook that runs
 longer than ``notebook_timeout`` in all stops there: the rest of its cells score nothing, and
 the class waits no longer for it. A cell that kills its kernel, or will not stop when its time
 is up, costs that cell only: the kernel is restarted and grading goes on.
 """
 
 import math
+import tempfile
 from queue import Empty
 from time import monotonic
 
@@ -66,11 +71,25 @@ class KernelRestartingExecute(Execute):
             self.log.warning(UNSANDBOXED_WARNING)
             self.kernel_manager_class = AsyncKernelManager
         self._deadline = monotonic() + self.notebook_timeout if self.notebook_timeout else None
-        return super().preprocess(nb, resources, km)
+        # Unsandboxed, the kernel still works in a throw-away folder; in the sandbox it gets
+        # its own (``sandbox.WORKDIR``) whatever this is.
+        with tempfile.TemporaryDirectory(prefix="grading-work-") as workdir:
+            self._workdir = workdir
+            return super().preprocess(nb, resources, km)
+
+    async def async_start_new_kernel(self, **kwargs):
+        """Start the kernel in the throw-away folder, never in the notebook's own."""
+        kwargs["cwd"] = self._workdir
+        return await super().async_start_new_kernel(**kwargs)
+
+    start_new_kernel = run_sync(async_start_new_kernel)
 
     def preprocess_cell(self, cell, resources, index):
-        """Execute one cell; after the last one, the grader judges every graded part."""
-        cell, resources = self._run_cell(cell, resources, index)
+        """Execute one cell, unless it is a graded test; after the last, judge every test."""
+        if grading_judge.is_test(cell):
+            cell.outputs, cell.execution_count = [], None
+        else:
+            cell, resources = self._run_cell(cell, resources, index)
         if index == len(self.nb.cells) - 1:
             self._judge(resources)
         return cell, resources
@@ -137,7 +156,8 @@ class KernelRestartingExecute(Execute):
         for earlier in self.nb.cells[:index]:
             if self._out_of_time():  # the cells from here on will not run anyway
                 break
-            if earlier.cell_type == "code" and earlier.source.strip() and not _stopped(earlier):
+            if (earlier.cell_type == "code" and earlier.source.strip() and not _stopped(earlier)
+                    and not grading_judge.is_test(earlier)):
                 self.wait_for_reply(self.kc.execute(earlier.source, silent=True,
                                                     store_history=False), earlier)
         return cell, resources

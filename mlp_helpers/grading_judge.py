@@ -1,14 +1,16 @@
 """The score of every graded part, decided in the grader's process, never in the student's.
 
-When a submission's cells have run in its (sandboxed) kernel, ``judge`` goes through the test
-cells nbgrader is about to score. For each check a test cell calls (read from the cell's text,
-which nbgrader restored from the instructor's notebook, never run), the grader runs that same
-check here, calling the student's function in the kernel through ``checks._remote``: first on
-the test's own inputs, then on inputs drawn fresh for this grading run, so that no prepared
-answer, patched module, hook or lying object in the kernel can decide a score. The test cell's
-outputs are then rewritten to the verdict, which is what nbgrader scores. When the cell said
-"passed" in the kernel but the verdict on the test's own inputs is a failure, the test cell was
-tampered with: the student's feedback and the instructor's log say so.
+While a submission is graded, its graded test cells never run in its (sandboxed) kernel:
+their text, which nbgrader restored from the gradebook, holds the hidden tests and, for value
+parts, the answer key, and none of it may reach the student's code. When the other cells have
+run, ``judge`` goes through the test cells nbgrader is about to score. For each check a test
+cell calls (read from the cell's text, never run), the grader runs that same check here,
+calling the student's function in the kernel through ``checks._remote``: first on the test's
+own inputs, then on inputs drawn fresh for this grading run, so that no prepared answer,
+patched module, hook or lying object in the kernel can decide a score. A test cell that calls
+no check of the course is an instructor's own question: ``grading_questions`` runs its text
+here, the student's names standing for the kernel's. The test cell's outputs are then the
+verdict alone, which is what nbgrader scores and the feedback shows.
 """
 
 import ast
@@ -16,17 +18,12 @@ import secrets
 from dataclasses import dataclass
 
 import nbformat
+from nbgrader import utils
 
-from mlp_helpers import checks
+from mlp_helpers import checks, grading_questions
 from mlp_helpers.checks._core import Diagnosis
 from mlp_helpers.checks._fixtures import fresh
 from mlp_helpers.checks._remote import Remote
-
-TAMPERED = ("This test cell reported no failure while your notebook ran, but the grader's own "
-            "check of your answer, on the same inputs, failed: something in the notebook changed "
-            "the test or the checks. The grade comes from the grader's check.")
-PASSED_HERE = ("The grader's own check of your answer passed, so this part gets its points, "
-               "although the test cell failed while your notebook ran.")
 
 
 @dataclass(frozen=True)
@@ -147,56 +144,39 @@ def delegation(nb, part):
     return None
 
 
-def _failed(cell):
-    return any(output.output_type == "error" for output in cell.get("outputs", []))
+def is_test(cell):
+    """Whether ``cell`` is a graded test cell: the grader judges it, the kernel never runs it."""
+    return cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell)
 
 
-def _error(message):
-    return nbformat.v4.new_output("error", ename="CheckFailed", evalue=message,
-                                  traceback=[f"CheckFailed: {message}"])
+def _error(message, name="CheckFailed"):
+    return nbformat.v4.new_output("error", ename=name, evalue=message,
+                                  traceback=[f"{name}: {message}"])
 
 
 def judge(nb, kernel, log, who="the submission"):
-    """Rewrite the outputs of ``nb``'s graded test cells to the grader's verdicts.
+    """Set the outputs of ``nb``'s graded test cells to the grader's verdicts.
 
-    ``kernel`` is a ``checks._remote.Kernel`` of the kernel that ran ``nb``; ``log`` the
-    grader's logger; ``who`` names the student in the log.
+    ``kernel`` is a ``checks._remote.Kernel`` of the kernel that ran ``nb``'s other cells;
+    ``log`` the grader's logger; ``who`` names the student in the log.
     """
     salt = secrets.randbelow(2**31 - 1) + 1
-    for cell in nb.cells:
-        grading = cell.metadata.get("nbgrader", {})
-        if cell.cell_type != "code" or not grading.get("grade") or grading.get("solution"):
-            continue
+    for cell in filter(is_test, nb.cells):
         calls = calls_in(cell.source)
         if not calls:
+            failure = grading_questions.judge_question(cell, kernel)
+            cell.outputs = [] if failure is None else [_error(failure, "TestFailed")]
+            if failure == grading_questions.NOT_THE_INSTRUCTORS:
+                log.warning("%s: the test cell %s is not the gradebook's; it was not run.",
+                            who, utils.get_grade_id(cell))
             continue
-        stopped = [output for output in cell.get("outputs", [])
-                   if output.get("ename") in ("KernelDied", "KernelStopped", "NotebookTimeout")]
-        if stopped:  # nothing could be asked of a kernel that never ran this far
-            continue
-        standard, verdict = verdicts(calls, kernel, salt)
+        _, verdict = verdicts(calls, kernel, salt)
         verdict = verdict or next(filter(None, (delegation(nb, call.part) for call in calls)),
                                   None)
-        streams = [output for output in cell.get("outputs", []) if output.output_type == "stream"]
-        if verdict is None:
-            if _failed(cell):
-                streams.append(nbformat.v4.new_output("stream", name="stdout",
-                                                      text=PASSED_HERE + "\n"))
-            cell.outputs = streams
-            continue
-        message = verdict.message
-        if not _failed(cell) and standard is not None:
-            message = f"{message} {TAMPERED}"
-            log.warning("%s: the test cell %s passed in the notebook but the grader's check "
-                        "failed on the same inputs: the notebook tampered with its test.", who,
-                        grading.get("grade_id"))
-        cell.outputs = [*streams, _error(message)]
+        cell.outputs = [] if verdict is None else [_error(verdict.message)]
 
 
 def unjudged(nb, reason):
     """Mark every graded test cell of ``nb`` as failed for ``reason``: nothing could judge it."""
-    for cell in nb.cells:
-        grading = cell.metadata.get("nbgrader", {})
-        if (cell.cell_type == "code" and grading.get("grade") and not grading.get("solution")
-                and calls_in(cell.source) and not _failed(cell)):
-            cell.outputs = [_error(reason)]
+    for cell in filter(is_test, nb.cells):
+        cell.outputs = [_error(reason)]

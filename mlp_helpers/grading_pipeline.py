@@ -42,11 +42,33 @@ def pipeline(course, assignment, steps=STEPS):
     return json.loads(process.stdout.strip().splitlines()[-1])
 
 
-def _run_steps(assignment, steps):
-    from nbgrader.apps import NbGraderAPI
+def course_config(course="."):
+    """The course's nbgrader configuration in ``course``, with its grader in place.
+
+    Raises ``SystemExit`` with a message starting "Grading refused:" when the file does not load
+    or does not set the course's grader: nbgrader would then grade on its own, student code
+    unsandboxed and hidden tests in the student's kernel.
+    """
     from traitlets.config.loader import PyFileConfigLoader
 
-    api = NbGraderAPI(config=PyFileConfigLoader("nbgrader_config.py", path=".").load_config())
+    from mlp_helpers.grading_execute import KernelRestartingExecute
+
+    try:
+        config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    except Exception as error:
+        raise SystemExit(f"Grading refused: {Path(course, 'nbgrader_config.py')} did not load "
+                         f"({type(error).__name__}: {error}).") from error
+    if KernelRestartingExecute not in config.Autograde.get("autograde_preprocessors", ()):
+        raise SystemExit(f"Grading refused: {Path(course, 'nbgrader_config.py')} does not set "
+                         "the course's grader (KernelRestartingExecute among "
+                         "c.Autograde.autograde_preprocessors): copy the course's own file.")
+    return config
+
+
+def _run_steps(assignment, steps):
+    from nbgrader.apps import NbGraderAPI
+
+    api = NbGraderAPI(config=course_config())
     calls = {"generate_assignment": lambda: api.generate_assignment(assignment, force=True),
              "autograde": lambda: _autograde_class(api, assignment),
              "generate_feedback": lambda: api.generate_feedback(assignment, force=True)}

@@ -1,9 +1,12 @@
 """The sandbox around every kernel that runs a student's code to grade it (bubblewrap).
 
 A grading kernel sees a read-only system (``/usr``), the course's Python environment (the
-virtualenv, the Python it was built on, the ``mlp_helpers`` package folder), its notebook's
-own folder (read-write, its working directory) and a private ``/tmp``, and nothing else: not
-``source/``, the gradebook, the exchange, other students' folders or the grader's home. It has
+virtualenv, the Python it was built on, the ``mlp_helpers`` package folder) and a private
+``/tmp`` in memory, which holds its working folder (``WORKDIR``), and nothing else: not its
+notebook's folder, ``source/``, the gradebook, the exchange, other students' folders or the
+grader's home. What it writes goes when it ends: nbgrader, which writes, copies, chmods and
+publishes files in the notebook's folder as the grader, never meets a link, a FIFO or a file the
+kernel made there. It has
 no network and its own process tree, which dies with it, and limits on memory, file size and
 processes. ``Sandbox`` holds the settings (``c.Sandbox.*`` in ``nbgrader_config.py``),
 ``Sandbox.command`` wraps a kernel's command line, and ``unavailable`` says, after one real
@@ -25,6 +28,8 @@ from mlp_helpers import sandbox_processes
 
 PACKAGE = Path(__file__).resolve().parent
 MB = 1024 * 1024
+# The kernel's working folder, inside its private /tmp: empty at every start, gone at its end.
+WORKDIR = "/tmp/work"
 # /bin, /lib, ... are symlinks into /usr on current distributions, real folders on older ones.
 _TOP_LEVEL = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
 # System files a Python process reads: the dynamic linker's cache, the time zone, fonts' config.
@@ -61,10 +66,9 @@ class Sandbox(Configurable):
         "Environment variables the kernels inherit from the grader (a trailing * matches a "
         "prefix); no others, so the grader's tokens and keys stay outside.")).tag(config=True)
 
-    def command(self, kernel_cmd, workdir, private_dir, processes, connection_file=None):
-        """The command line that runs ``kernel_cmd`` in the sandbox.
+    def command(self, kernel_cmd, private_dir, processes, connection_file=None):
+        """The command line that runs ``kernel_cmd`` in the sandbox, in ``WORKDIR``.
 
-        ``workdir`` is the notebook's folder (read-write, the working directory);
         ``private_dir`` holds the kernel's sockets (read-write); ``connection_file`` is bound
         read-only on top of it; ``processes`` comes from ``sandbox_processes.for_this_user``.
         """
@@ -84,18 +88,19 @@ class Sandbox(Configurable):
         # /dev's own tmpfs too (its devices are mounts of their own, and stay usable): else its
         # memory, like the root's, would be writable beyond tmp_size_mb.
         args += ["--dev", "/dev", "--remount-ro", "/dev", "--proc", "/proc",
-                 "--remount-ro", "/proc", "--size", str(self.tmp_size_mb * MB), "--tmpfs", "/tmp"]
+                 "--remount-ro", "/proc", "--size", str(self.tmp_size_mb * MB), "--tmpfs", "/tmp",
+                 "--dir", WORKDIR]
         # Mounted after /tmp: the folders below may live under the host's /tmp.
         for path in self._read_only():
             args += _bind("--ro-bind", path)
-        for path in [private_dir, *self.writable_paths, workdir]:
+        for path in [private_dir, *self.writable_paths]:
             args += _bind("--bind", path)
         if connection_file:
             args += _bind("--ro-bind", connection_file)
         # Last: the root bwrap builds (a tmpfs holding the mount points) becomes read-only.
         args += ["--remount-ro", "/"]
         # ipykernel exits when JPY_PARENT_PID is not its parent, which it never is in here.
-        args += ["--chdir", str(workdir), "--unsetenv", "JPY_PARENT_PID",
+        args += ["--chdir", WORKDIR, "--unsetenv", "JPY_PARENT_PID",
                  "--setenv", "HOME", "/tmp", "--setenv", "TMPDIR", "/tmp",
                  "--setenv", "MPLCONFIGDIR", "/tmp/matplotlib", "--"]
         # The limits are set inside: bwrap's own set-up is not the student's to pay for.
@@ -172,7 +177,7 @@ def unavailable():
         return f"Grading refused: student code is graded only inside a sandbox, and {processes} "\
                f"{UNSANDBOXED}"
     with tempfile.TemporaryDirectory(prefix="sandbox-trial-") as folder:
-        command = Sandbox().command([sys.executable, "-c", "pass"], folder, folder, processes)
+        command = Sandbox().command([sys.executable, "-c", "pass"], folder, processes)
         try:
             trial = subprocess.run(command, capture_output=True, text=True, timeout=60,
                                    check=False, env=Sandbox().environment(os.environ))

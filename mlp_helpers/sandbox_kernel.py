@@ -11,7 +11,8 @@ four changes, each needed by the sandbox:
   folder per manager (a fixed socket path collided between graders running side by side), bound
   into the sandbox; the connection file read-only.
 - The kernel's command line is wrapped by ``Sandbox.command`` (``format_kernel_cmd``), so a
-  restart (``KernelRestartingExecute``, after a cell killed its kernel) gets a new sandbox too.
+  restart (``KernelRestartingExecute``, after a cell killed its kernel) gets a new sandbox too,
+  with a new, empty working folder: never the notebook's folder, where nbgrader works.
 - The kernel inherits only the variables ``Sandbox.passed_environment`` names, and its own
   stdout (where ipykernel would print a banner) goes nowhere.
 - Interrupts are sent as messages: a signal would reach bwrap, not the kernel inside it.
@@ -63,12 +64,13 @@ class SandboxedKernelManager(AsyncKernelManager):
     def format_kernel_cmd(self, extra_arguments=None):
         """The kernel spec's command line, run in a new sandbox."""
         command = super().format_kernel_cmd(extra_arguments)
-        workdir = os.path.abspath(self._launch_args.get("cwd") or os.getcwd())
-        return self.sandbox.command(command, workdir, self._private, self._processes,
+        return self.sandbox.command(command, self._private, self._processes,
                                     self.connection_file)
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         kw["env"] = self.sandbox.environment(kw.get("env") or os.environ)
+        # bwrap itself starts in the private folder; the kernel, inside, in its own WORKDIR.
+        kw["cwd"] = self._private
         # Without JPY_PARENT_PID, ipykernel prints its "To connect another client" banner to
         # its own stdout, the grader's terminal; cells' output travels over ZMQ, not there.
         kw.setdefault("stdout", subprocess.DEVNULL)

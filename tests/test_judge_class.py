@@ -4,8 +4,9 @@ Each trickster submits wrong answers for the first four parts of 01_xor (and a t
 returns XOR's weights worked out by hand), plus one cell that makes every test cell pass inside the
 notebook: checks replaced through the module's ``vars()``, its functions' ``__code__``,
 ``sys.modules``, the registry of parts, an ``__import__`` hook, an IPython AST transformer or
-input transformer. Grades are decided in the grader's process, on fresh inputs: none of them
-gains a point, the feedback and the instructor's log name the tampering, and an honest
+input transformer. While grading, no test cell runs in the kernel: grades are decided in the
+grader's process, on fresh inputs. None of them gains a point, the feedback names the mistakes
+the trick hid as it names a classmate's with the same answers and no trick, and an honest
 classmate graded in the same run keeps every point.
 """
 
@@ -16,7 +17,6 @@ import pytest
 from sandboxing import SANDBOXED
 
 from mlp_helpers import grading
-from mlp_helpers.grading_judge import TAMPERED
 
 pytestmark = pytest.mark.slow
 ASSIGNMENT = "01_xor"
@@ -100,6 +100,8 @@ def graded_class(tmp_path_factory):
         grading.submit(course, ASSIGNMENT, trick,
                        grading.fill_in(release, trickster(answers, trick)))
     grading.submit(course, ASSIGNMENT, "honest", grading.fill_in(release, answers))
+    grading.submit(course, ASSIGNMENT, "no_trick",
+                   grading.fill_in(release, {**answers, **WRONG, "train_xor": HARD_CODED}))
     grading.submit(course, ASSIGNMENT, "delegates", grading.fill_in(release, {
         **answers, "sigmoid": DELEGATES}))
     results = grading.pipeline(course, ASSIGNMENT, ("autograde", "generate_feedback"))
@@ -115,11 +117,17 @@ def test_a_notebook_that_makes_its_own_tests_pass_gains_no_point(graded_class, t
 
 
 @pytest.mark.parametrize("trick", TRICKS)
-def test_the_tampering_is_named_in_the_feedback_and_the_log(graded_class, trick):
-    course, _, log = graded_class
+def test_the_feedback_names_the_mistakes_the_trick_hid(graded_class, trick):
+    course, _, _ = graded_class
+    said = grading.messages(course, ASSIGNMENT, trick)
+    without_trick = grading.messages(course, ASSIGNMENT, "no_trick")
+    for part in WRONG:
+        if trick == "sys_modules":  # the kernel's own answers broke with its modules
+            assert "the grader got no answer about" in said[f"test_{part}"], part
+        else:
+            assert said[f"test_{part}"] == without_trick[f"test_{part}"], part
     page = html.unescape(grading.feedback_html(course, ASSIGNMENT, trick))
-    assert TAMPERED in " ".join(page.split())
-    assert f"{trick}: the test cell test_sigmoid passed in the notebook" in log
+    assert "passed" not in page.lower()
 
 
 def test_the_honest_classmate_keeps_every_point(graded_class):

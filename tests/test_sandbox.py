@@ -132,8 +132,7 @@ def test_for_an_ordinary_user_the_process_limit_counts_the_sandbox_alone():
     try:
         os.chown(folder, 65534, 65534)
         limit = sandbox_processes.RlimitProcesses(100)
-        command = sandbox.Sandbox().command(["/usr/bin/python3", "-c", BOMB], str(folder),
-                                            str(folder), limit)
+        command = sandbox.Sandbox().command(["/usr/bin/python3", "-c", BOMB], str(folder), limit)
         for index in reversed(range(len(command) - 2)):
             if command[index] == "--ro-bind" and command[index + 1].startswith("/root/"):
                 del command[index:index + 3]

@@ -19,6 +19,7 @@ from mlp_helpers.checks import _guards
 from mlp_helpers.checks._core import Diagnosis
 from mlp_helpers.checks._swapping import swapped
 from mlp_helpers.checks._values import numbers
+from mlp_helpers.checks._wire import Unreadable
 
 # Seconds a training loop may take inside a check (``MLP_CHECK_TIME_LIMIT`` overrides it).
 TIME_LIMIT = float(os.environ.get("MLP_CHECK_TIME_LIMIT", 20))
@@ -117,6 +118,11 @@ def absent(name, student):
     if kind == "missing":
         return Diagnosis("other", f"`{name}` is not defined: run the cell where you wrote it and "
                          "make sure it finishes without an error.")
+    if kind != "callable" and isinstance(value, Unreadable):
+        return Diagnosis("other", f"the grader got no answer about `{name}` from your notebook's "
+                         "kernel: a cell replaced part of Python or of the course's package "
+                         "(sys.modules, __import__, mlp_helpers) that the grader relies on. "
+                         "Remove that cell.")
     if kind != "callable":
         return Diagnosis("other", f"`{name}` is a {type(value).__name__}, not a function: "
                          f"check that nothing else was assigned to the name `{name}`.")
