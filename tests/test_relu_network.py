@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import mlp_helpers as mh
+from mlp_helpers import diagnostics, replays, tuning, widgets_training
 from mlp_helpers.network import init_weights
 
 TOLERANCE = 1e-6  # as in test_gradients.py
@@ -180,3 +181,56 @@ def test_init_for_activation_refuses_what_it_cannot_draw_naming_the_argument(arg
                                                                              message):
     with pytest.raises(ValueError, match=message):
         mh.init_for_activation(*arguments, np.random.default_rng(0))
+
+
+# Too large a learning rate ---------------------------------------------------------------------
+
+# Shuffles of the mini-batches: a claim about a range test must hold for every one of them.
+SHUFFLES = (0, 1, 2)
+LARGE_RATES = tuple(rate for rate in tuning.RANGE_TEST_RATES if rate >= 0.1)
+
+
+@pytest.fixture(scope="module")
+def range_tests():
+    X, Y = replays.mnist_subset()[:2]
+    tests = {}
+    for hidden in ("relu", "sigmoid"):
+        def make_network(hidden=hidden):
+            return mh.MLP(widgets_training.RANGE_TEST["layer_sizes"], hidden=hidden,
+                          init=widgets_training.INIT_FOR[hidden], seed=0, dtype=np.float32)
+
+        for shuffle in SHUFFLES:
+            tests[hidden, shuffle] = tuning.range_test(
+                make_network, X, Y, rates=LARGE_RATES, epochs=widgets_training.RANGE_TEST["epochs"],
+                seed=shuffle)
+    return X, tests
+
+
+def test_too_large_rates_leave_relu_units_off_and_sigmoid_units_saturated(range_tests):
+    # A run at a rate this large is chaotic: a last-bit difference (another machine, another
+    # alignment of an array) makes it another run. Measured over six shuffles and two processes:
+    # the last hidden layer at least 99.9 % off (ReLU) and 94 % saturated (sigmoid); from a
+    # rate of 30 on, the spread of P(7) over the digits at most 3e-7 (at 10 it reached 0.27).
+    X, tests = range_tests
+    for (hidden, shuffle), test in tests.items():
+        threshold = 0.99 if hidden == "relu" else 0.9
+        for rate, loss, net in zip(test.rates, test.losses, test.networks):
+            if rate in test.too_large and np.isfinite(loss):
+                assert diagnostics.layer_statistics(net, X)[-1]["inactive"] > threshold, (
+                    hidden, shuffle, rate)
+                if rate > 30:
+                    assert net.forward(X)[0][:, 1].std() < 1e-3, (hidden, shuffle, rate)
+        best = test.networks[int(np.nanargmin(test.losses))]
+        assert diagnostics.layer_statistics(best, X)[-1]["inactive"] < 0.8, (hidden, shuffle)
+
+
+def test_dead_relu_networks_end_near_ln_2_and_saturated_sigmoid_networks_far_above(range_tests):
+    # Measured over the shuffles: ReLU at rates 1 and 3.2 ends between 0.69 and 0.90; every
+    # sigmoid run at a rate of 10 or more ends above 2.1.
+    _, tests = range_tests
+    for (hidden, shuffle), test in tests.items():
+        for rate, loss in zip(test.rates, test.losses):
+            if hidden == "relu" and rate in test.too_large and rate < 5:
+                assert np.log(2) - 0.05 < loss < np.log(2) + 0.4, (shuffle, rate)
+            if hidden == "sigmoid" and rate > 5 and np.isfinite(loss):
+                assert loss > 1.5, (shuffle, rate)
