@@ -102,3 +102,13 @@ c.GenerateFeedback.preprocessors = [
 # itself (`feedback` for feedback pages, `formgrade` in the formgrader); only where to look
 # first is set here, so the formgrader's own pages stay as they are.
 c.HTMLExporter.extra_template_basedirs = feedback_page.template_basedirs()
+
+# Pages made of a submission run no script from it (item 4).
+# The formgrader's page of a submission and every feedback page show the student's Markdown
+# and outputs without anything that runs or loads, and allow no script but their own
+# (mlp_helpers/grading_html.py): a written answer's <img onerror> once graded its author full
+# marks and a classmate 0 through the formgrader's API, in the instructor's browser.
+# sanitize_html also leaves JavaScript and widget outputs out of the page.
+c.HTMLExporter.sanitize_html = True
+c.HTMLExporter.filters = feedback_page.filters()
+c.HTMLExporter.template_file = feedback_page.TEMPLATE_FILE
