@@ -33,14 +33,23 @@ ITS_DIAGNOSIS = "You used 1 - a as the derivative"
 # Whatever a working copy holds besides the course itself: builds, caches, grading state.
 NOT_COURSE = shutil.ignore_patterns(
     ".venv", ".git", "*.egg-info", "__pycache__", ".pytest_cache", ".ruff_cache",
-    ".ipynb_checkpoints", "test-artifacts", "gradebook.db", "submitted", "autograded",
-    "feedback", ".exchange",
+    ".ipynb_checkpoints", "test-artifacts", "gradebook.db", ".exchange",
 )
+# nbgrader's folders of grading state, at the course's top only: mlp_helpers/templates/ has a
+# folder named feedback/ too, the feedback pages' template.
+GRADING_STATE = ("submitted", "autograded", "feedback")
+
+
+def _not_course(folder, names):
+    ignored = set(NOT_COURSE(folder, names))
+    if Path(folder) == REPO:
+        ignored |= set(GRADING_STATE) & set(names)
+    return ignored
 
 
 def copy_course(destination):
     """Copy the course (not its builds or grading state) to ``destination``; return the path."""
-    shutil.copytree(REPO, destination, ignore=NOT_COURSE)
+    shutil.copytree(REPO, destination, ignore=_not_course)
     return Path(destination)
 
 
