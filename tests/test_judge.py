@@ -99,3 +99,17 @@ def test_an_array_met_twice_in_a_message_arrives_as_one_array():
     assert sent.arrays[0] is x
     assert len(received.arrays) == 1
     assert _wire.loads('{"same": 0}') == _wire.Unreadable("a malformed value")
+
+
+def test_a_function_whose_call_stops_the_kernel_is_told_so_not_sent_to_a_traceback():
+    def dies_on_call(code, user_expressions):
+        if '"op": "look"' not in code:
+            return {}  # the kernel is gone: no reply
+        found = _wire.dumps({"arrays": [], "answer": {"kind": "callable", "type": "function"}})
+        return {"user_expressions": {"answer": {"data": {"text/plain": repr(found)}}}}
+
+    for name in ("relative_error", "xor_loss_and_gradients"):
+        found = checks.diagnose(name, Remote(Kernel(dies_on_call), name))
+        assert found.message.startswith(f"`{name}` gave the grader no answer"), found
+        assert "kernel stopped during the call" in found.message
+        assert "traceback" not in found.message

@@ -13,7 +13,7 @@ import numpy as np
 from mlp_helpers.checks import _guards
 from mlp_helpers.checks._core import Diagnosis
 from mlp_helpers.checks._mistakes import Finding, lowered
-from mlp_helpers.checks._remote import evaluate
+from mlp_helpers.checks._remote import NoAnswer, evaluate
 from mlp_helpers.checks._running import absent
 from mlp_helpers.checks._values import close
 
@@ -183,11 +183,20 @@ def _error_verdict(spec, errors, failures):
     if isinstance(error, NotImplementedError):
         return Diagnosis("other", f"`{spec.name}` still raises NotImplementedError: replace "
                          "`raise NotImplementedError()` with your code and run the cell.")
+    if isinstance(error, NoAnswer):
+        return Diagnosis("other", _no_answer(spec.name, label(spec, case)))
     # The student reads this one line, without a traceback (the test cell's would show the
     # hidden test): where to get the traceback that names the line is what helps.
     return Diagnosis("other", f"`{spec.name}` raised {shown} when called with "
                      f"{label(spec, case)}. Call it on arrays of these shapes in a cell of your "
                      "own: the traceback there names the line that failed.")
+
+
+def _no_answer(name, called):
+    return (f"`{name}` gave the grader no answer when called with {called}: your notebook's "
+            "kernel stopped during the call (os._exit, a crash, running out of memory) or its "
+            "answer could not be read. Call it on arrays of these shapes in a cell of your own "
+            "and see what happens.")
 
 
 def _overflows(found):

@@ -31,6 +31,10 @@ class RemoteError(Exception):
     """An exception the student's code raised in its kernel, of a class the grader does not know."""
 
 
+class NoAnswer(RemoteError):
+    """The call gave no readable answer: the kernel stopped during it, or its answer was garbled."""
+
+
 class KernelUnavailable(Exception):
     """The kernel did not answer (it died, or did not reply in time)."""
 
@@ -255,7 +259,7 @@ class Recorder:
 def _outcome(answer):
     outcome = _guards.Outcome()
     if not isinstance(answer, dict):
-        outcome.error = RemoteError("the notebook's kernel gave no readable answer")
+        outcome.error = NoAnswer("the notebook's kernel gave no readable answer")
         return outcome, None
     outcome.value = answer.get("value")
     outcome.error = _exception(answer.get("error"))

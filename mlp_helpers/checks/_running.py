@@ -120,9 +120,10 @@ def absent(name, student):
                          "make sure it finishes without an error.")
     if kind != "callable" and isinstance(value, Unreadable):
         return Diagnosis("other", f"the grader got no answer about `{name}` from your notebook's "
-                         "kernel: a cell replaced part of Python or of the course's package "
-                         "(sys.modules, __import__, mlp_helpers) that the grader relies on. "
-                         "Remove that cell.")
+                         "kernel: it had stopped (a function of yours that the grader called "
+                         "before ran os._exit or crashed it), or a cell replaced part of Python "
+                         "or of the course's package (sys.modules, __import__, mlp_helpers) that "
+                         "the grader relies on. Remove that cell.")
     if kind != "callable":
         return Diagnosis("other", f"`{name}` is a {type(value).__name__}, not a function: "
                          f"check that nothing else was assigned to the name `{name}`.")
@@ -130,6 +131,8 @@ def absent(name, student):
 
 
 def failed_call(name, outcome, seconds):
+    from mlp_helpers.checks._remote import NoAnswer  # (it builds on this module)
+
     if outcome.timed_out:
         return Diagnosis("other", f"`{name}` did not finish within {seconds:g} s: look for a "
                          "loop that never ends, or far more epochs than needed.")
@@ -139,6 +142,10 @@ def failed_call(name, outcome, seconds):
     if isinstance(outcome.error, NotImplementedError):
         return Diagnosis("other", f"`{name}` still raises NotImplementedError: replace "
                          "`raise NotImplementedError()` with your code and run the cell.")
+    if isinstance(outcome.error, NoAnswer):
+        return Diagnosis("other", f"`{name}` gave the grader no answer: your notebook's kernel "
+                         "stopped during the call (os._exit, a crash, running out of memory) or "
+                         "its answer could not be read.")
     if outcome.error is not None:
         error = " ".join(str(outcome.error).split())[:200]
         code = "unstable" if "nan" in error else "other"
