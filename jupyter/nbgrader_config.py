@@ -4,4 +4,6 @@
 from mlp_helpers.grading_guard import RefuseToGrade
 
 c = get_config()  # noqa: F821 (defined by nbgrader when it loads this file)
+# Before the first step that reads a submission: nothing of any student is written.
+c.Autograde.sanitize_preprocessors = [RefuseToGrade]
 c.Autograde.autograde_preprocessors = [RefuseToGrade]

@@ -25,6 +25,8 @@ import sys
 import time
 from pathlib import Path
 
+from mlp_helpers import sandbox
+
 
 def students(assignment, course="."):
     """The students with a submission of ``assignment`` in ``course``, sorted."""
@@ -64,7 +66,9 @@ def grade(assignment, jobs=None, course=".", env=None):
     """
     from mlp_helpers.grading_pipeline import course_config
 
-    course_config(course)  # refuses, before any student, a course without its grader
+    config = course_config(course)  # refuses, before any student, a course without its grader
+    if config.Sandbox.get("enabled", True):
+        sandbox.require()  # the paragraph that says why and what to do, before any student
     jobs = jobs or os.cpu_count() or 1
     names = students(assignment, course)
     start = time.monotonic()
@@ -99,7 +103,10 @@ def main(argv=None):
     if args.worker:
         _worker(args.assignment, args.names)
         return 0
-    result = grade(args.assignment, args.jobs)
+    try:
+        result = grade(args.assignment, args.jobs)
+    except sandbox.SandboxUnavailable as refused:
+        sys.exit(str(refused))
     print(f"{result['students']} students graded by {result['jobs']} processes in "
           f"{result['seconds']:.1f} s; could not grade: {', '.join(result['failed']) or 'none'}")
     return 1 if result["failed"] else 0

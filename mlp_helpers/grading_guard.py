@@ -6,8 +6,8 @@ logs the error and grades on its own: student code unsandboxed, test cells and t
 tests run in the student's kernel, no judge. The course's environment therefore holds a file of
 its own in the first of those folders (``<venv>/etc/jupyter/nbgrader_config.py``, a copy of
 ``jupyter/nbgrader_config.py``, installed by ``make env`` and the hub's set-up) whose only
-autograde step is ``RefuseToGrade``. The course's file replaces that step when it loads, and
-only then.
+autograde steps are ``RefuseToGrade``. The course's file replaces them when it loads, and only
+then.
 """
 
 from nbgrader.preprocessors import NbGraderPreprocessor
