@@ -103,6 +103,27 @@ c.GenerateFeedback.preprocessors = [
 # first is set here, so the formgrader's own pages stay as they are.
 c.HTMLExporter.extra_template_basedirs = feedback_page.template_basedirs()
 
+# One malformed or oversized submission costs only its student (item 5).
+# A submission that is not a regular file, is too large or has too many cells, or has cell ids
+# or nbgrader metadata that no editor writes (a newer schema, values of the wrong type), is not
+# read or run: it scores 0, and the student's feedback and the log say why. nbgrader alone
+# stops the whole class at a newer schema and waits forever on a pipe.
+from mlp_helpers.grading_cells import CheckedNotebookExporter  # noqa: E402
+
+c.Autograde.exporter_class = CheckedNotebookExporter
+# What one notebook may cost the grader, far above what the honest notebooks use (measured:
+# 47 kB of output in a cell, 48 kB in a notebook, replies of 72 kB, files of 71 kB, 26 cells).
+# Past a bound, output is dropped as it arrives with a line saying so, the judge stops asking
+# a kernel that floods it, and a notebook too large to read scores 0 (help: mlp_helpers/
+# grading_limits.py).
+c.GradingLimits.message_mb = 16
+c.GradingLimits.cell_output_mb = 1
+c.GradingLimits.notebook_output_mb = 4
+c.GradingLimits.stray_messages = 10000
+c.GradingLimits.stray_mb = 64
+c.GradingLimits.notebook_file_mb = 8
+c.GradingLimits.cells = 1000
+
 # Pages made of a submission run no script from it (item 4).
 # The formgrader's page of a submission and every feedback page show the student's Markdown
 # and outputs without anything that runs or loads, and allow no script but their own

@@ -15,7 +15,6 @@ is up, costs that cell only: the kernel is restarted and grading goes on.
 
 import math
 import tempfile
-from queue import Empty
 from time import monotonic
 
 import nbformat
@@ -27,6 +26,7 @@ from traitlets import Integer
 
 from mlp_helpers import grading_judge, sandbox
 from mlp_helpers.checks._remote import Kernel
+from mlp_helpers.grading_limits import BoundedOutputs
 from mlp_helpers.sandbox_kernel import SandboxedKernelManager
 
 KERNEL_DIED = ("this cell stopped the Python kernel (os._exit, a crash, or running out of "
@@ -41,7 +41,7 @@ UNSANDBOXED_WARNING = ("Grading kernels run WITHOUT a sandbox (c.Sandbox.enabled
                        "student code can read and change everything this user can.")
 
 
-class KernelRestartingExecute(Execute):
+class KernelRestartingExecute(BoundedOutputs, Execute):
     """nbgrader's ``Execute``, sandboxed, with a time limit per notebook, surviving dead kernels.
 
     With nbgrader's own, a kernel that dies (``os._exit`` in a student's cell, or in a function
@@ -101,32 +101,38 @@ class KernelRestartingExecute(Execute):
                                    f"than {self.notebook_timeout} s in all, and the grader "
                                    "could not check this part.")
             return
-        grading_judge.judge(self.nb, Kernel(self._ask), self.log, who)
+        grading_judge.judge(self.nb, Kernel(self._ask_reviving), self.log, who)
+
+    def _ask_reviving(self, code, user_expressions):
+        """``_ask``; when the request stopped the kernel, the next one finds it running again.
+
+        A student's function that kills its kernel (``os._exit``) when the grader calls it
+        costs that part only: the kernel is restarted and the notebook's cells run again.
+        """
+        reply = self._ask(code, user_expressions)
+        if not reply and not self._out_of_time() and not run_sync(self.km.is_alive)():
+            self.log.warning("A call of the grader's stopped the kernel; restarting it.")
+            self._restart(len(self.nb.cells))
+        return reply
 
     def _ask(self, code, user_expressions):
         """Run ``code`` silently in the kernel; the content of its reply, or {} if none came.
 
-        A request may take as long as a cell; then the kernel is interrupted.
+        A request may take as long as a cell; then the kernel is interrupted. What the kernel
+        sends on iopub meanwhile is dropped unread, within the notebook's bounds; past them, or
+        for a reply over the message limit, there is no answer (``grading_limits``).
         """
+        if self.strayed():
+            return {}
         msg_id = self.kc.execute(code, silent=True, store_history=False,
                                  user_expressions=user_expressions)
         deadline = monotonic() + (self.timeout or 60)
-        while monotonic() < deadline and not self._out_of_time():
-            try:
-                reply = run_sync(self.kc.shell_channel.get_msg)(timeout=1)
-            except Empty:
-                if not run_sync(self.km.is_alive)():
-                    return {}
-                continue
-            except ValueError:
-                # A message that fails its signature: a kernel stalled mid-reply (at its
-                # process limit, say) sends the rest glued to its next one. Not an answer.
-                self.log.warning("An unreadable message from the kernel was skipped.")
-                continue
-            if reply["parent_header"].get("msg_id") == msg_id:
-                return reply["content"]
-        run_sync(self.km.interrupt_kernel)()
-        return {}
+        reply = run_sync(self._async_reply)(
+            msg_id, lambda: monotonic() < deadline and not self._out_of_time())
+        if reply is None:
+            run_sync(self.km.interrupt_kernel)()
+            return {}
+        return reply
 
     def _run_cell(self, cell, resources, index):
         """Execute one cell; if the kernel dies or hangs, record it and restart it."""
@@ -150,6 +156,11 @@ class KernelRestartingExecute(Execute):
         if self._out_of_time():  # nothing more will run: no new kernel
             run_sync(self.km.shutdown_kernel)(now=True)
             return cell, resources
+        self._restart(index)
+        return cell, resources
+
+    def _restart(self, index):
+        """A new kernel in which the cells before ``index`` have run again, silently."""
         run_sync(self.km.restart_kernel)(now=True)
         run_sync(self.kc.wait_for_ready)(timeout=self.startup_timeout)
         self._prepare_kernel()
@@ -160,7 +171,6 @@ class KernelRestartingExecute(Execute):
                     and not grading_judge.is_test(earlier)):
                 self.wait_for_reply(self.kc.execute(earlier.source, silent=True,
                                                     store_history=False), earlier)
-        return cell, resources
 
     def _get_timeout(self, cell):
         # A cell may run until its own limit or the notebook's, whichever comes first.
