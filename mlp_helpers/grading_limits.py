@@ -182,7 +182,7 @@ class BoundedOutputs:
         return self._limits
 
     def create_kernel_manager(self):
-        """The kernel manager, whose clients refuse messages over ``message_mb``."""
+        """The kernel manager, whose clients decode no message over ``message_mb``."""
         manager = super().create_kernel_manager()
         manager.client_factory = CappedKernelClient
         return manager
@@ -214,7 +214,8 @@ class BoundedOutputs:
             self._cut.add(cell_index)
             self.log.warning("Cell %s: output over the limit, dropped from there on.",
                              cell_index)
-            outs.append(new_output("stream", name="stdout", text=self._cut_note(amount)))
+            note = self._cut_note(cell_index, amount)
+            outs.append(new_output("stream", name="stdout", text=note))
         kind = (content.get("name") if msg.get("msg_type") == "stream"
                 else msg.get("msg_type"))
         if kind in _SCORED_KINDS and all(_kind(output) != kind for output in outs):
@@ -224,14 +225,14 @@ class BoundedOutputs:
                                   cell_index)
         return None
 
-    def _cut_note(self, amount):
-        notebook_mb = self.limits.notebook_output_mb
-        if self._spent["notebook"] + amount > notebook_mb * MB:
-            return (f"[The grader keeps at most {notebook_mb:g} MB of output from a notebook: "
-                    "the rest of this cell's output was dropped, and so was the output of "
-                    "the cells after it.]\n")
-        return (f"[The grader keeps at most {self.limits.cell_output_mb:g} MB of output from "
-                "a cell: the rest of this cell's output was dropped.]\n")
+    def _cut_note(self, cell_index, amount):
+        cell_mb = self.limits.cell_output_mb
+        if self._cell_spent.get(cell_index, 0) + amount > cell_mb * MB:
+            return (f"[The grader keeps at most {cell_mb:g} MB of output from a cell: the rest "
+                    "of this cell's output was dropped.]\n")
+        return (f"[The grader keeps at most {self.limits.notebook_output_mb:g} MB of output "
+                "from a notebook: the rest of this cell's output was dropped, and so was the "
+                "output of the cells after it.]\n")
 
     def _update_display_id(self, display_id, msg):
         """Update a shown display; its new data counts as output of the notebook."""
