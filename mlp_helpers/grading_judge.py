@@ -161,8 +161,16 @@ def judge(nb, kernel, log, who="the submission"):
     ``log`` the grader's logger; ``who`` names the student in the log.
     """
     salt = secrets.randbelow(2**31 - 1) + 1
-    for cell in filter(is_test, nb.cells):
-        calls = calls_in(cell.source)
+    cells = [(cell, calls_in(cell.source)) for cell in nb.cells if is_test(cell)]
+    # The rule: the course's code reaches the kernel (a reference swapped into a training
+    # loop, a sanity network) only once every part it implements has its verdict. Parts are
+    # judged in the registry's order, whatever the notebook's, and ``kernel.pending`` holds
+    # those still to be judged, whose implementations ``Remote.run`` never sends.
+    order = list(checks.PARTS)
+    cells.sort(key=lambda judged: min((order.index(call.part) for call in judged[1]),
+                                      default=len(order)))
+    kernel.pending = {call.part for _, calls in cells for call in calls}
+    for position, (cell, calls) in enumerate(cells):
         if not calls:
             failure = grading_questions.judge_question(cell, kernel)
             cell.outputs = [] if failure is None else [_error(failure, "TestFailed")]
@@ -171,9 +179,13 @@ def judge(nb, kernel, log, who="the submission"):
                             who, utils.get_grade_id(cell))
             continue
         _, verdict = verdicts(calls, kernel, salt)
-        verdict = verdict or next(filter(None, (delegation(nb, call.part) for call in calls)),
-                                  None)
+        # A cell that names the course's reference is told so, line and all: in the kernel
+        # the reference only raised (``kernel_edition``), which would be the verdict's words.
+        verdict = next(filter(None, (delegation(nb, call.part) for call in calls)),
+                       None) or verdict
         cell.outputs = [] if verdict is None else [_error(verdict.message)]
+        later = {call.part for _, calls in cells[position + 1:] for call in calls}
+        kernel.pending &= later
 
 
 def unjudged(nb, reason):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mlp_helpers import kernel_edition
 from mlp_helpers.checks import _guards, _running, _wire
 
 # The answer is left in the kernel under this name and read back as a user expression.
@@ -62,6 +63,9 @@ class Kernel:
 
     def __init__(self, execute):
         self._execute = execute
+        # The graded parts of the notebook not judged yet (``grading_judge`` keeps it): the
+        # course's code sent to the kernel never holds their implementations.
+        self.pending = set()
 
     def ask(self, op, sent=None, **fields):
         """Send one request; return the decoded answer or an ``_wire.Unreadable``.
@@ -212,10 +216,11 @@ class Remote:
         kernel's copy recorded during the run.
         """
         kwargs = {} if kwargs is None else kwargs
+        dotted = {name: _dotted(f) for name, f in swap.items()}
         answer = self.kernel.ask(
             "run", name=self.name, args=[(arg, True) for arg in args], kwargs=kwargs,
-            swap={name: _dotted(f) for name, f in swap.items()},
-            watch=[(_dotted(owner), method) for owner, method in watch], seconds=seconds)
+            swap=dotted, watch=[(_dotted(owner), method) for owner, method in watch],
+            seconds=seconds, carried=self._carried(dotted, [*args, kwargs]))
         outcome, after = _outcome(answer)
         if isinstance(after, list) and len(after) == len(args):
             for arg, changed in zip(args, after, strict=True):
@@ -228,6 +233,36 @@ class Remote:
         return _running.Run(value=outcome.value, error=outcome.error,
                             timed_out=outcome.timed_out,
                             entered_reference=outcome.entered_reference, seconds=seconds)
+
+
+    def _carried(self, swap, values):
+        """The course's code the kernel needs for this run (``kernel_edition.carried``).
+
+        The kernel's own package holds no graded part's implementation: the reference functions
+        swapped in, and the fixtures it builds from the course's networks, come with the
+        request, and only once every part they implement has been judged.
+        """
+        for part in swap:
+            if part in self.kernel.pending:
+                raise kernel_edition.NotJudgedYet(f"the reference of `{part}` would reach the "
+                                                  "kernel before its verdict")
+        modules = [dotted.rpartition(".")[0] for dotted in swap.values()]
+        modules += [maker.rpartition(".")[0] for maker in _makers(values, 0)]
+        return kernel_edition.carried(list(dict.fromkeys(modules)), self.kernel.pending)
+
+
+def _makers(value, depth):
+    """The makers of the course's networks in ``value`` that need the course's formulas."""
+    if depth > _wire.MAX_DEPTH:
+        return []
+    if hasattr(type(value), "__wire__"):
+        maker = value.__wire__()[0]
+        return [maker] if kernel_edition.is_stubbed(maker.rpartition(".")[0]) else []
+    if isinstance(value, list | tuple):
+        return [maker for item in value for maker in _makers(item, depth + 1)]
+    if isinstance(value, dict):
+        return [maker for item in value.values() for maker in _makers(item, depth + 1)]
+    return []
 
 
 def _dotted(f):

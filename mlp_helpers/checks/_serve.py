@@ -8,8 +8,13 @@ change this module as it can change anything in its kernel, and so can only chan
 own functions seem to return, which the grader judges as the student's answer.
 """
 
+import contextlib
+import hashlib
 import importlib
 import json
+import os
+import sys
+import types
 
 from mlp_helpers.checks import _guards, _running, _wire
 
@@ -85,10 +90,73 @@ def answer(namespace, text):
     """
     request = json.loads(text)
     memo = _wire.Memo()
-    request = {key: _wire.loads(value, make=True, memo=memo) if key in _ENCODED else value
-               for key, value in request.items()}
-    found = _OPERATIONS[request["op"]](namespace, request)
-    return _wire.dumps({"arrays": memo.arrays, "answer": found})
+    with _carried(request.get("carried") or []):
+        request = {key: _wire.loads(value, make=True, memo=memo) if key in _ENCODED else value
+                   for key, value in request.items()}
+        found = _OPERATIONS[request["op"]](namespace, request)
+        return _wire.dumps({"arrays": memo.arrays, "answer": found})
+
+
+# Modules the grader sent, made once per kernel: by their sources, which say what they hold.
+_MADE_MODULES = {}
+
+
+def _made(carried):
+    key = hashlib.sha256(json.dumps(carried).encode()).hexdigest()
+    if key not in _MADE_MODULES:
+        modules = {name: types.ModuleType(name) for name, _ in carried}
+        # In import order: each module's imports find the ones made before it.
+        with _installed(modules):
+            for name, source in carried:
+                modules[name].__package__ = name.rpartition(".")[0]
+                # Where the kernel's own copy is: a module finds its data files beside it.
+                modules[name].__file__ = os.path.join(
+                    os.path.dirname(sys.modules["mlp_helpers"].__file__),
+                    *name.split(".")[1:]) + ".py"
+                exec(compile(source, f"<{name}, sent by the grader>", "exec"),
+                     modules[name].__dict__)
+        _MADE_MODULES[key] = modules
+    return _MADE_MODULES[key]
+
+
+def _install(name, module):
+    parent, _, child = name.rpartition(".")
+    if module is None:
+        sys.modules.pop(name, None)
+        if getattr(sys.modules.get(parent), child, None) is not None:
+            delattr(sys.modules[parent], child)
+        return
+    sys.modules[name] = module
+    if parent in sys.modules:
+        setattr(sys.modules[parent], child, module)
+
+
+@contextlib.contextmanager
+def _installed(modules):
+    # What the kernel's own package held is put back after the request, the edition's stubs.
+    saved = {name: sys.modules.get(name) for name in modules}
+    try:
+        for name, module in modules.items():
+            _install(name, module)
+        yield
+    finally:
+        for name, module in saved.items():
+            _install(name, module)
+
+
+@contextlib.contextmanager
+def _carried(carried):
+    """For one request, the modules the grader sent (``kernel_edition.carried``) in place.
+
+    The kernel's package is the kernel edition, without the implementations of graded parts;
+    a check that runs the reference in the kernel (a training loop's other rules, a sanity
+    network) sends the real code, and its imports find it for the length of the request.
+    """
+    if not carried:
+        yield
+        return
+    with _installed(_made(carried)):
+        yield
 
 
 # Request fields that carry values (and so arrays): they travel in ``_wire``'s form.
