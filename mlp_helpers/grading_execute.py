@@ -71,11 +71,19 @@ class KernelRestartingExecute(BoundedOutputs, Execute):
             self.log.warning(UNSANDBOXED_WARNING)
             self.kernel_manager_class = AsyncKernelManager
         self._deadline = monotonic() + self.notebook_timeout if self.notebook_timeout else None
+        self._assignment = (resources or {}).get("nbgrader", {}).get("assignment")
         # Unsandboxed, the kernel still works in a throw-away folder; in the sandbox it gets
         # its own (``sandbox.WORKDIR``) whatever this is.
         with tempfile.TemporaryDirectory(prefix="grading-work-") as workdir:
             self._workdir = workdir
             return super().preprocess(nb, resources, km)
+
+    def create_kernel_manager(self):
+        """The kernel manager; a sandboxed one imports the kernel edition of this assignment."""
+        km = super().create_kernel_manager()
+        if isinstance(km, SandboxedKernelManager):
+            km.assignment = self._assignment
+        return km
 
     async def async_start_new_kernel(self, **kwargs):
         """Start the kernel in the throw-away folder, never in the notebook's own."""

@@ -1,7 +1,8 @@
 """The sandbox around every kernel that runs a student's code to grade it (bubblewrap).
 
 A grading kernel sees a read-only system (``/usr``), the course's Python environment (the
-virtualenv, the Python it was built on, the ``mlp_helpers`` package folder) and a private
+virtualenv, the Python it was built on, the ``mlp_helpers`` package's kernel edition, which
+holds no implementation of a graded part: ``kernel_edition``) and a private
 ``/tmp`` in memory, which holds its working folder (``WORKDIR``), and nothing else: not its
 notebook's folder, ``source/``, the gradebook, the exchange, other students' folders or the
 grader's home. What it writes goes when it ends: nbgrader, which writes, copies, chmods and
@@ -24,7 +25,7 @@ from pathlib import Path
 from traitlets import Bool, Integer, List, Unicode
 from traitlets.config import Configurable
 
-from mlp_helpers import sandbox_processes
+from mlp_helpers import kernel_edition, sandbox_processes
 
 PACKAGE = Path(__file__).resolve().parent
 MB = 1024 * 1024
@@ -66,11 +67,14 @@ class Sandbox(Configurable):
         "Environment variables the kernels inherit from the grader (a trailing * matches a "
         "prefix); no others, so the grader's tokens and keys stay outside.")).tag(config=True)
 
-    def command(self, kernel_cmd, private_dir, processes, connection_file=None):
+    def command(self, kernel_cmd, private_dir, processes, connection_file=None,
+                assignment=None):
         """The command line that runs ``kernel_cmd`` in the sandbox, in ``WORKDIR``.
 
         ``private_dir`` holds the kernel's sockets (read-write); ``connection_file`` is bound
         read-only on top of it; ``processes`` comes from ``sandbox_processes.for_this_user``.
+        The kernel imports the package's kernel edition for ``assignment`` (``None``: one that
+        holds no graded part of any assignment).
         """
         args = ["bwrap", "--unshare-all", "--unshare-user", "--disable-userns",
                 "--die-with-parent", "--new-session", "--cap-drop", "ALL",
@@ -91,8 +95,13 @@ class Sandbox(Configurable):
                  "--remount-ro", "/proc", "--size", str(self.tmp_size_mb * MB), "--tmpfs", "/tmp",
                  "--dir", WORKDIR]
         # Mounted after /tmp: the folders below may live under the host's /tmp.
-        for path in self._read_only():
+        for path in [sys.prefix, sys.base_prefix, *self.read_only_paths]:
             args += _bind("--ro-bind", path)
+        # The package a kernel imports is the kernel edition, wherever it would find the real
+        # one: no graded part's implementation is there to hand in (``kernel_edition``).
+        edition = str(kernel_edition.build(assignment))
+        for path in self._packages():
+            args += _bind("--ro-bind", path, edition)
         for path in [private_dir, *self.writable_paths]:
             args += _bind("--bind", path)
         if connection_file:
@@ -115,12 +124,12 @@ class Sandbox(Configurable):
         return {key: value for key, value in env.items()
                 if key in names or (prefixes and key.startswith(prefixes))}
 
-    def _read_only(self):
-        # The virtualenv, the Python it was built on (a pyenv one sits in root's home: only its
-        # own folder is bound) and the course package alone: an editable install points at the
-        # course root, which holds source/ and the gradebook.
-        packages = dict.fromkeys([str(PACKAGE), *_installed_package()])
-        return [sys.prefix, sys.base_prefix, *packages, *self.read_only_paths]
+    def _packages(self):
+        # The virtualenv and the Python it was built on (a pyenv one sits in root's home: only
+        # its own folder is bound) are bound as they are; of the course, only its package's
+        # place: an editable install points at the course root, which holds source/ and the
+        # gradebook.
+        return list(dict.fromkeys([str(PACKAGE), *_installed_package()]))
 
 
 def _installed_package():
@@ -141,12 +150,16 @@ def _installed_package():
     return []
 
 
-def _bind(option, path):
-    """``option`` for ``path`` at its own place, and at its real place when it is a symlink."""
+def _bind(option, path, source=None):
+    """``option`` for ``path`` at its own place, and at its real place when it is a symlink.
+
+    ``source``: what is mounted there instead of ``path`` itself.
+    """
     real = os.path.realpath(path)
-    binds = [option, real, real]
+    source = real if source is None else source
+    binds = [option, source, real]
     if os.path.abspath(path) != real:
-        binds += [option, real, os.path.abspath(path)]
+        binds += [option, source, os.path.abspath(path)]
     return binds
 
 

@@ -4,7 +4,7 @@ nbgrader's ``Execute`` is nbclient's ``NotebookClient``, which makes one kernel 
 notebook from its ``kernel_manager_class``; ``KernelRestartingExecute`` gives it this one when
 ``c.Sandbox.enabled``. It is jupyter_client's own manager, and all of the kernel's life
 (start, restart, interrupt, shutdown, kill) keeps going through jupyter_client's code, with
-four changes, each needed by the sandbox:
+five changes:
 
 - ZMQ runs over Unix sockets (``transport = "ipc"``): TCP on 127.0.0.1 cannot reach into the
   sandbox's own network namespace. The sockets and the connection file live in a private
@@ -16,6 +16,8 @@ four changes, each needed by the sandbox:
 - The kernel inherits only the variables ``Sandbox.passed_environment`` names, and its own
   stdout (where ipykernel would print a banner) goes nowhere.
 - Interrupts are sent as messages: a signal would reach bwrap, not the kernel inside it.
+- The kernel imports the package's kernel edition for the assignment graded (``kernel_edition``):
+  none of that assignment's graded parts is implemented there.
 """
 
 import os
@@ -34,6 +36,9 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     _private = None
     _processes = None
+    # The assignment graded, set by ``KernelRestartingExecute`` (``None``: the kernel edition
+    # then holds no graded part of any assignment).
+    assignment = None
 
     @property
     def sandbox(self):
@@ -65,7 +70,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         """The kernel spec's command line, run in a new sandbox."""
         command = super().format_kernel_cmd(extra_arguments)
         return self.sandbox.command(command, self._private, self._processes,
-                                    self.connection_file)
+                                    self.connection_file, self.assignment)
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         kw["env"] = self.sandbox.environment(kw.get("env") or os.environ)
@@ -93,3 +98,4 @@ class SandboxedKernelManager(AsyncKernelManager):
     pre_start_kernel = _async_pre_start_kernel
     _launch_kernel = _async_launch_kernel
     cleanup_resources = _async_cleanup_resources
+

@@ -1,16 +1,77 @@
-"""The kernel edition of the package, and the course's code a check sends to a graded kernel.
+"""While a notebook is graded, its kernel holds no implementation of the assignment's graded parts.
 
-In the kernel edition (``kernel_edition``) the implementations of an assignment's graded parts
-raise a message for the student. The reference reaches a graded kernel only inside a check's
-own request, once every part it implements has been judged.
+The sandboxed kernel imports the kernel edition of ``mlp_helpers`` (``kernel_edition``): the
+course's ``sigmoid``, the network's private ``_sigmoid`` and ``MLP.backward`` raise a message
+for the student there, so no cell can hand them in as the student's own, however it names
+them. Unsandboxed grading and the lectures keep the real package. The reference reaches the
+kernel only inside a check's own request, once every part it implements has been judged.
 """
 
+import json
+
+import nbformat
 import numpy as np
 import pytest
+from sandboxing import needs_sandbox
 
-from mlp_helpers import kernel_edition
+from mlp_helpers import grading, kernel_edition
 from mlp_helpers.activations import _sigmoid
 from mlp_helpers.checks._remote import Kernel, Remote
+
+SOURCE = grading.REPO / "source" / "01_xor" / "01_xor.ipynb"
+RELEASE = grading.REPO / "release" / "01_xor" / "01_xor.ipynb"
+# A cell a student adds: what the course's package gives their kernel, printed as JSON.
+PROBE = '''
+import json
+import mlp_helpers.network
+
+probes = {}
+for name, call in [("sigmoid", lambda: mh.sigmoid(0.0)),
+                   ("network._sigmoid", lambda: mlp_helpers.network._sigmoid(0.0)),
+                   ("MLP.backward", lambda: object.__new__(mh.MLP).backward([], None)),
+                   ("mse_loss", lambda: mh.mse_loss(np.ones((1, 1)), np.ones((1, 1)))[0])]:
+    try:
+        probes[name] = repr(call())
+    except Exception as error:
+        probes[name] = f"{type(error).__name__}: {error}"
+print("PROBES", json.dumps(probes))
+'''
+
+
+def probed(tmp_path, sandboxed):
+    """What the probe cell printed in a graded 01_xor with every answer right, and its score."""
+    notebook = grading.fill_in(RELEASE, grading.solutions(SOURCE))
+    notebook.cells.append(nbformat.v4.new_code_cell(PROBE))
+    course = grading.make_course(tmp_path, ["01_xor"], sandboxed=sandboxed)
+    grading.generate_assignment(course, "01_xor")
+    grading.submit(course, "01_xor", "me", notebook)
+    process = grading.autograde(course, "01_xor", sandboxed=sandboxed)
+    assert process.returncode == 0, process.stderr[-3000:]
+    graded = nbformat.read(course / "autograded" / "me" / "01_xor" / "01_xor.ipynb", 4)
+    text = "".join(output.get("text", "") for output in graded.cells[-1].outputs)
+    line = next(line for line in text.splitlines() if line.startswith("PROBES "))
+    return json.loads(line.removeprefix("PROBES ")), grading.scores(course, "01_xor")["me"]
+
+
+@pytest.mark.slow
+@needs_sandbox
+def test_graded_kernel_cannot_reach_the_courses_sigmoid_its_private_kernel_or_the_network(
+        tmp_path):
+    probes, scores = probed(tmp_path, sandboxed=True)
+    for name, shown in [("sigmoid", "sigmoid"), ("network._sigmoid", "_sigmoid"),
+                        ("MLP.backward", "MLP.backward")]:
+        assert probes[name] == (f"Unavailable: {kernel_edition.message(shown)}"), probes
+    assert "while your notebook is graded" in kernel_edition.message("sigmoid")
+    # Another assignment's part stays: its cells may use what earlier assignments graded.
+    assert probes["mse_loss"] == "0.0"
+    assert sum(score or 0 for score in scores.values()) == 11
+
+
+@pytest.mark.slow
+def test_unsandboxed_grading_keeps_the_whole_package(tmp_path):
+    probes, _ = probed(tmp_path, sandboxed=False)
+    assert probes["sigmoid"] == "array(0.5)"
+    assert probes["MLP.backward"].startswith(("IndexError", "AttributeError", "TypeError"))
 
 
 def test_edition_stubs_the_graded_assignments_parts_and_keeps_the_others():
