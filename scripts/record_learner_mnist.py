@@ -4,8 +4,12 @@
 
 Writes ``mlp_helpers/learners/mnist_runs.npz``: for each variant of ``learners.mnist.VARIANTS``
 its learning rate (with the trials that chose it, for a run on the mean), its loss and training
-accuracy before every pass, and its parameters at the learner's checkpoints. Takes about ten
-minutes on one core. ``tests/test_learner_mnist.py`` checks the recording against live runs.
+accuracy before every pass, and its parameters at the learner's checkpoints; for the learner's
+own run, which is chaotic, every realisation of ``mnist_chaos.RECORDED`` (loss, digits right and
+digits called 7 before every pass; loss and accuracies at the checkpoints); and the machine that
+computed it all. Takes about twenty minutes on one core. ``tests/test_learner_mnist_recording.py``
+checks the recording against live runs as far as two computers agree, and against the learner's
+printout.
 """
 
 import time

@@ -12,7 +12,7 @@ import pytest
 
 import mlp_helpers as mh
 from mlp_helpers import bugs
-from mlp_helpers.learners import mnist, posted_code, xor
+from mlp_helpers.learners import mnist, mnist_chaos, mnist_recording, posted_code, tutorial, xor
 from mlp_helpers.replays import mnist_training_set
 
 # XOR ---------------------------------------------------------------------------------------
@@ -145,8 +145,10 @@ def test_their_aliasing_and_db1_without_keepdims_change_no_bit_of_their_run(post
 
 @pytest.mark.parametrize("variant", sorted(mnist.VARIANTS))
 def test_recording_starts_as_a_live_replay_of_the_same_run(variant):
+    # Ten passes: well inside the passes on which any two computers agree, even for their
+    # chaotic run (realisations with their sums in another order stay within 2e-13 here).
     live = mnist.rerun(variant, passes=10)
-    np.testing.assert_allclose(live.history.loss, mnist.recorded_losses(variant)[:10], rtol=1e-12)
+    np.testing.assert_allclose(live.history.loss, mnist.recorded_losses(variant)[:10], rtol=1e-9)
     state = mnist.recorded_state(variant, 1)
     first = mnist.rerun(variant, passes=1).after.parameters()
     for name, value in state.items():
@@ -159,18 +161,54 @@ def checkpoint_rows():
             for variant in mnist.VARIANTS}
 
 
-def test_learner_run_jumps_like_theirs_between_half_a_nat_and_five(checkpoint_rows):
-    losses = [row[1] for row in checkpoint_rows["learner"][1:]]
+@pytest.fixture(scope="module")
+def realisations():
+    return mnist_chaos.ensemble()
+
+
+def test_the_recording_prints_their_first_two_numbers_to_the_last_digit(realisations):
+    printed = realisations.printed()[0]
     posted = list(mnist.POSTED_LOSSES.values())
-    assert min(losses) < 2 * min(posted)
-    assert max(losses) > max(posted) / 2
-    rises = np.diff(mnist.recorded_losses("learner")[500:]) > 0
-    assert 0.2 < np.mean(rises) < 0.8
+    assert [f"{value:.6f}" for value in printed[:2]] == ["2.115385", "3.981505"]
+    assert [f"{value:.6f}" for value in posted[:2]] == ["2.115385", "3.981505"]
+    # ... and then parts from their printout, as two realisations part from each other.
+    assert np.max(np.abs(printed[4:] - posted[4:]) / posted[4:]) > 0.1
 
 
-def test_learner_run_is_right_about_nine_times_in_ten_most_of_the_time(checkpoint_rows):
-    accuracies = np.array([row[2] for row in checkpoint_rows["learner"][1:]])
-    assert np.mean(accuracies > 0.9) > 0.75
+def test_the_recording_says_which_machine_computed_it():
+    about = mnist_chaos.recorded_machine()
+    assert set(about) >= {"cpu", "python", "numpy", "blas", "blas_kernel"}
+    assert all(about[key] for key in ("cpu", "python", "numpy", "blas"))
+    assert mnist_chaos.describe(about).startswith(about["cpu"])
+
+
+def test_realisations_are_one_run_for_the_agreed_passes_and_different_runs_later(realisations):
+    loss = realisations.loss
+    spread = np.abs(loss - loss[0]).max(axis=0) / loss[0]
+    # Measured over pairs of realisations: at most 1e-9 up to pass 89, beyond 1e-6 from 209.
+    assert spread[:mnist_chaos.AGREED_PASSES].max() < mnist_chaos.AGREED_RTOL / 100
+    assert np.argmax(spread > mnist_chaos.AGREED_RTOL) > 1.5 * mnist_chaos.AGREED_PASSES
+    printed = realisations.printed()
+    assert np.all(np.abs(printed[1:, 4:] - printed[0, 4:]).max(axis=1) > 0.1)
+
+
+def test_every_realisation_jumps_like_their_printout_between_half_a_nat_and_five(realisations):
+    claims = realisations.claims(start=500)
+    posted = list(mnist.POSTED_LOSSES.values())
+    assert np.all(claims["lowest"] < 2 * min(posted))
+    assert np.all(claims["highest"] > max(posted) / 2)
+    rises = np.mean(np.diff(realisations.loss[:, 500:], axis=1) > 0, axis=1)
+    assert np.all((0.2 < rises) & (rises < 0.8))
+
+
+def test_every_realisation_is_right_about_nine_times_in_ten_most_of_the_time(realisations):
+    claims = realisations.claims(start=500)
+    assert np.all((0.88 < claims["median_accuracy"]) & (claims["median_accuracy"] < 0.95))
+    assert np.all(claims["above_90"] > 0.5)
+
+
+def test_every_realisation_now_and_then_calls_every_digit_the_same(realisations):
+    assert np.all(realisations.claims(start=500)["one_class"] > 0)
 
 
 def test_fixing_only_the_derivative_stops_learning_in_a_two_pass_flip(checkpoint_rows):
@@ -199,11 +237,23 @@ def test_averaging_the_gradient_ends_the_jumps_even_with_the_wrong_derivative():
         assert mnist.recorded_losses(variant)[-1] < mnist.recorded_losses("learner")[500:].min()
 
 
-def test_with_the_wrong_derivative_the_averaged_loss_creeps_back_up():
-    losses = mnist.recorded_losses("mean_only")[500:]
+def test_with_the_wrong_derivative_the_averaged_loss_creeps_back_up_at_most_passes_not_all():
+    losses = mnist.recorded_losses("mean_only")
     lowest = int(np.argmin(losses))
-    assert lowest < len(losses) // 2
+    assert 500 < lowest < len(losses) // 2
     assert losses[-1] > 2 * losses[lowest]
+    assert 0.55 < np.mean(np.diff(losses[lowest:]) > 0) < 0.7
+
+
+def test_averaging_alone_keeps_the_training_accuracy_above_96_percent_from_500_to_5000(
+        realisations):
+    # Measured: 96.5 to 98.5 % averaged, 99.3 to 99.99 % with both fixed, down to 49.5 % (every
+    # digit called a 3) in every realisation of their run.
+    averaged = mnist.recorded()["mean_only/accuracy"][500:5000]
+    best = mnist.recorded()["both_fixed/accuracy"][500:5000]
+    assert averaged.min() > 0.96
+    assert averaged.max() < best.min()
+    assert np.all(realisations.accuracy[:, 500:5000].min(axis=1) < 0.6)
 
 
 def test_with_both_fixed_the_loss_falls_at_every_pass():
@@ -221,4 +271,65 @@ def test_rates_for_the_mean_were_chosen_by_their_trials():
     assert np.array_equal(rates, mnist.RATES_FOR_THE_MEAN)
     for variant in ("mean_only", "both_fixed"):
         trials = mnist.recorded()[f"{variant}/rate_trials"]
-        assert mnist.learning_rate(variant) == rates[int(np.nanargmin(trials))]
+        assert mnist.learning_rate(variant) == mnist_recording.choose_rate(trials)
+    # A rate within the margin of the best is kept over a larger one that is a little better.
+    assert mnist_recording.choose_rate([0.06, 0.0299, 0.0277, 0.04]) == rates[1]
+    assert mnist_recording.choose_rate([0.06, 0.0299, 0.0200, 0.04]) == rates[2]
+
+
+# Where their code came from ------------------------------------------------------------------
+
+ORDERS = (0, 1, 2)  # the points as made, and two shuffles: the claims hold for each
+
+
+@pytest.fixture(scope="module")
+def moons_runs():
+    X, y = tutorial.two_moons()
+    runs = {}
+    for order in ORDERS:
+        rows = np.random.default_rng(order).permutation(len(X)) if order else np.arange(len(X))
+        with np.errstate(over="ignore"):  # the learner's sigmoid overflows: only a warning
+            runs[order] = {step: tutorial.run(step, X[rows], y[rows], passes=5000)
+                           for step in (tutorial.STRAIGHT_LINE, *tutorial.STEPS)}
+    return runs
+
+
+def test_two_moons_are_two_balanced_interleaved_half_circles_made_the_same_every_time():
+    X, y = tutorial.two_moons()
+    again, _ = tutorial.two_moons()
+    assert X.shape == (200, 2)
+    assert np.array_equal(X, again)
+    assert np.sum(y == 0) == np.sum(y == 1) == 100
+    # The upper moon lies above the lower one on average, and they overlap in x.
+    assert X[y == 0, 1].mean() > X[y == 1, 1].mean() + 0.5
+    assert X[y == 1, 0].min() < X[y == 0, 0].max()
+
+
+def test_the_tutorials_network_learns_the_moons_with_or_without_its_penalty(moons_runs):
+    tutorial_as_written, without_penalty = tutorial.STEPS[:2]
+    for runs in moons_runs.values():
+        for step in (tutorial_as_written, without_penalty):
+            assert runs[step].accuracy[-1] > 0.95
+            assert np.abs(np.diff(runs[step].loss[1000:])).max() < 0.05
+        assert runs[tutorial_as_written].accuracy[-1] > runs[tutorial.STRAIGHT_LINE].accuracy[-1]
+
+
+def test_a_second_layer_at_the_tutorials_summed_rate_makes_the_loss_jump(moons_runs):
+    for runs in moons_runs.values():
+        assert np.abs(np.diff(runs[tutorial.STEPS[2]].loss[1000:])).max() > 0.1
+
+
+def test_the_sigmoid_with_one_minus_sigmoid_learns_no_better_than_a_straight_line(moons_runs):
+    for runs in moons_runs.values():
+        line, sigmoid = runs[tutorial.STRAIGHT_LINE], runs[tutorial.STEPS[3]]
+        assert sigmoid.accuracy[-1] < line.accuracy[-1] + 0.02
+        assert sigmoid.loss[-1] > line.loss[-1]
+
+
+def test_the_recording_parts_from_their_printout_in_the_fourth_digit_then_altogether(
+        realisations):
+    printed, posted = realisations.printed()[0], np.array(list(mnist.POSTED_LOSSES.values()))
+    relative = np.abs(printed - posted) / posted
+    assert 1e-5 < relative[2] < 1e-3  # iteration 1500
+    assert relative[3] < 1e-2  # iteration 2000
+    assert relative[4:].max() > 0.1

@@ -7,6 +7,7 @@ import pytest
 import mlp_helpers as mh
 from mlp_helpers import replays, widgets
 from mlp_helpers.plots_checks import plot_gradient_error_vs_step
+from mlp_helpers.plots_learners import plot_gap, plot_realisations_beside_posted
 from mlp_helpers.plots_xor import (
     plot_linear_attempts,
     plot_loss_and_boundary,
@@ -59,3 +60,22 @@ def test_gradient_error_plot_marks_the_best_step():
     _, summary = plot_gradient_error_vs_step(steps, errors)
     assert "lowest 1.0e-10 at h = 1e-05" in summary
     assert "1.0e-06 at h = 1e-08" in summary
+
+
+def test_gap_summary_says_from_which_pass_two_realisations_differ_beyond_each_level():
+    distances = 1e-16 * np.exp(np.arange(1, 301) / 8)  # e every 8 passes
+    losses = np.vstack([np.ones(300), 1 + distances])
+    fig, summary = plot_gap(distances, losses)
+    assert summary.startswith("After pass 1 the parameters differ by 1e-16 of their size")
+    assert f"beyond 1e-6 from pass {np.argmax(distances > 1e-6) + 1};" in summary
+    # losses[:, p] is the loss after p passes: the loss gap after pass k is distances[k].
+    assert f"beyond 1e-3 from pass {np.argmax(distances[1:] > 1e-3) + 1}," in summary
+    assert len(fig.axes[0].lines) >= 2
+
+
+def test_realisations_summary_gives_every_realisations_range_beside_their_printout():
+    losses = np.array([np.linspace(3, 0.5, 1000), np.linspace(0.4, 6, 1000)])
+    _, summary = plot_realisations_beside_posted(losses, {501: 2.1, 1001: 4.0}, start=500)
+    assert "each of the 2 realisations' loss ranges from" in summary
+    assert "their printout lies between 2.10 and 4.00" in summary
+    assert f"highest {losses[:, 500:].max():.2f}" in summary

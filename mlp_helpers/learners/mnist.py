@@ -12,10 +12,11 @@ Their code (``posted_code("mnist")``) trains on every training digit at once (fu
 
 The snippet does not show ``X``, ``y`` or ``sigmoid``. The replay takes the course's training
 split in the file's order (pixels in [0, 1], label 1 for a seven) and the sigmoid
-``1 / (1 + exp(-x))``. Ten thousand passes take minutes, so ``RUNS_PATH`` holds a recording of
-every run below, made by ``scripts/record_learner_mnist.py`` (with ``mnist_recording``) and
-checked by a slow test;
-``rerun`` repeats any of them live.
+``1 / (1 + exp(-x))``: with these, their code prints their first two posted numbers to the last
+digit. Ten thousand passes take minutes, so ``RUNS_PATH`` holds a recording of every run below,
+made by ``scripts/record_learner_mnist.py`` (with ``mnist_recording``) and checked by a slow
+test; ``rerun`` repeats any of them live. Their own run is chaotic: no two computers follow it
+digit for digit beyond a couple of hundred passes (``mnist_chaos``).
 """
 
 import io
@@ -191,28 +192,34 @@ def recorded_state(variant, passes_done):
     return {name: recorded()[f"{variant}/{name}"][index] for name in PARAMETERS}
 
 
-@lru_cache(maxsize=len(VARIANTS))
-def checkpoints(variant):
-    """At each of the learner's checkpoints: ``(iteration, loss, training acc., test acc.)``.
+def measure_at(variant, passes_done):
+    """``(loss, training acc., test acc.)`` of ``variant``'s recorded network after ``passes_done``.
 
-    The loss is their ``calculate_loss`` (mean cross-entropy on the training set) after the
-    update of ``iteration``, computed here from the recorded parameters, with the accuracy on
-    the training digits and on the test digits the run never saw.
+    The loss is their ``calculate_loss`` (mean cross-entropy on the training set), computed
+    here from the recorded parameters, with the accuracy on the training digits and on the
+    test digits the run never saw.
     """
     X, Y, labels = mnist_training_set()
     test = load_mnist_3v7().test
-    rows = []
+    net = network_at(variant, passes_done)
     with np.errstate(over="ignore"):
-        for iteration, passes_done in zip(ITERATIONS, CHECKPOINTS):
-            net = network_at(variant, passes_done)
-            output, _ = net.forward(X)  # one forward pass for the loss and the accuracy
-            rows.append((iteration, net._loss_sum(output, Y) / len(X),
-                         float(np.mean(output.argmax(axis=1) == labels)),
-                         net.accuracy(test.X, test.labels)))
-    return tuple(rows)
+        output, _ = net.forward(X)  # one forward pass for the loss and the accuracy
+        return (net._loss_sum(output, Y) / len(X),
+                float(np.mean(output.argmax(axis=1) == labels)),
+                net.accuracy(test.X, test.labels))
+
+
+@lru_cache(maxsize=len(VARIANTS))
+def checkpoints(variant):
+    """At each of ``CHECKPOINTS``: ``(passes done, loss, training acc., test acc.)``.
+
+    See ``measure_at``. Their printout after iteration ``i`` is the row of ``i + 1`` passes;
+    the last row is the end of their run, 10000 passes.
+    """
+    return tuple((passes_done, *measure_at(variant, passes_done)) for passes_done in CHECKPOINTS)
 
 
 __all__ = ["CHECKPOINTS", "HARMLESS_FIXES", "ITERATIONS", "POSTED_LOSSES", "RATES_FOR_THE_MEAN",
            "RUNS_PATH", "SETTING", "VARIANTS", "Variant", "checkpoints", "learning_rate",
-           "network_at", "print_progress", "recorded", "recorded_losses",
+           "measure_at", "network_at", "print_progress", "recorded", "recorded_losses",
            "recorded_state", "rerun", "run_posted"]
