@@ -149,6 +149,9 @@ def build(assignment=None):
     """The kernel edition's package folder for ``assignment`` (made once per process)."""
     folder = Path(tempfile.mkdtemp(prefix="mlp-kernel-edition-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    # Readable by every user, as the package it stands for: a grader may run its kernels as
+    # another user (tests/test_sandbox.py does); only its maker can change it.
+    folder.chmod(0o755)
     edition = folder / "mlp_helpers"
     shutil.copytree(PACKAGE, edition, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     for name in formula_modules(assignment):

@@ -316,7 +316,7 @@ BAD = {
                                   "    return grad")}, [], None),
         "calls_reference": ({"relative_error": "def relative_error(x, y):\n"
                              "    return mh.relative_error(x, y)\n"}, ["test_relative_error"],
-                            "calls the reference"),
+                            "from mlp_helpers (line 2 of its cell)"),
         # Cells that kill the kernel: the kernel is restarted, and only what depends on them
         # loses points (nbgrader alone would drop the whole submission, grade and feedback).
         "exits_in_a_cell": ({"relative_error": "import os\n\nos._exit(1)\n\n"
