@@ -36,6 +36,7 @@ import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from mlp_helpers import grading_notebooks
@@ -354,7 +355,7 @@ def test_a_class_runs_on_the_hub_and_each_person_reaches_only_their_own(hub):
         "        found.append(f'{path}: {len(pathlib.Path(path).read_bytes())} bytes')\n"
         "    except OSError as error:\n"
         "        found.append(f'{path}: {type(error).__name__}')\n"
-        "pathlib.Path('found.txt').write_text('\\n'.join(found))\n")
+        "print('FOUND', found)\n")
     answers = [answered(released, source), answered(released, source, wrong),
                grading_notebooks.fill_in(released, {"sigmoid": snoop})]
     for student, notebook in zip(students, answers):
@@ -433,7 +434,10 @@ def test_a_class_runs_on_the_hub_and_each_person_reaches_only_their_own(hub):
         scores = {row["student_id"]: float(row["score"]) for row in csv.DictReader(file)}
     assert scores[students[0]] > scores[students[1]] > scores[students[2]] == 0
     # What the third student's code found while graded: nothing of the course's or a classmate's.
-    found = (course_dir / "autograded" / students[2] / ASSIGNMENT / "found.txt").read_text()
+    graded = nbformat.read(course_dir / "autograded" / students[2] / ASSIGNMENT /
+                           f"{ASSIGNMENT}.ipynb", as_version=4)
+    found = next(output["text"] for cell in graded.cells for output in cell.get("outputs", [])
+                 if output.get("text", "").startswith("FOUND"))
     assert found.count(": FileNotFoundError") == 3, found
     assert not list(course_dir.rglob("planted.txt"))
     # The hub's log (servers, formgrader, grading) holds no noise an instructor must read past.
