@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parents[1]
 def test_the_table_of_graded_parts_in_the_docs_is_made_from_the_records():
     text = (REPO / "docs" / "diagnoses.md").read_text()
     table = text.split("<!-- graded parts -->\n")[1].split("\n<!-- end of graded parts -->")[0]
-    assert table == parts.table(), "run `python -m mlp_helpers.checks.parts` and paste its table"
+    assert table == parts.table(), "run `python -m mlp_helpers.checks` and paste its table"
 
 
 @pytest.mark.parametrize("assignment", grading.ASSIGNMENTS)

@@ -8,7 +8,7 @@ verdicts (``judge``), the table of ``docs/diagnoses.md`` and the lists the tests
 are all derived from ``PARTS``. A new graded function needs its record here, its reference in
 ``mlp_helpers``, its cell in a source notebook and its entries in the student bank.
 
-``python -m mlp_helpers.checks.parts`` prints the table for ``docs/diagnoses.md``.
+``python -m mlp_helpers.checks`` prints the table for ``docs/diagnoses.md``.
 """
 
 import os
@@ -207,6 +207,3 @@ def table():
              f"{part.judged} |" for part in PARTS.values()]
     return "\n".join(rows)
 
-
-if __name__ == "__main__":
-    print(table())

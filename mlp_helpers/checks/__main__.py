@@ -1,0 +1,5 @@
+"""``python -m mlp_helpers.checks``: the table of graded parts, for ``docs/diagnoses.md``."""
+
+from mlp_helpers.checks.parts import table
+
+print(table())
