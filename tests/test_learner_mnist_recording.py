@@ -44,14 +44,18 @@ def test_recorded_losses_continue_as_a_live_run_from_the_recorded_checkpoint(var
     np.testing.assert_allclose(resumed.history.loss, recorded, rtol=rtol)
 
 
-def test_every_recorded_realisation_starts_as_a_live_run_with_its_digits_in_that_order():
-    realisations = mnist_chaos.ensemble()
+@pytest.mark.parametrize("variant", mnist_chaos.SUMMED)
+def test_every_recorded_realisation_starts_as_a_live_run_with_its_digits_in_that_order(variant):
+    # Only the start: at their last pass two computers no longer agree on any realisation, so
+    # test_learners.py checks the recorded last networks against the run's recorded numbers.
+    realisations = mnist_chaos.ensemble(variant)
     n = len(mnist_chaos.training_set()[0])
     for row, order in enumerate(realisations.orders):
-        live = mnist_chaos.run(20, order)
+        live = mnist_chaos.run(20, order, variant)
         np.testing.assert_allclose(live.loss, realisations.loss[row, :20], rtol=1e-9)
         np.testing.assert_array_equal(live.correct / n, realisations.accuracy[row, :20])
-        np.testing.assert_array_equal(live.sevens / n, realisations.sevens[row, :20])
+        if realisations.sevens is not None:
+            np.testing.assert_array_equal(live.sevens / n, realisations.sevens[row, :20])
 
 
 def test_two_realisations_part_from_the_last_digit_to_the_first_within_a_few_hundred_passes():

@@ -211,19 +211,50 @@ def test_every_realisation_now_and_then_calls_every_digit_the_same(realisations)
     assert np.all(realisations.claims(start=500)["one_class"] > 0)
 
 
-def test_fixing_only_the_derivative_stops_learning_in_a_two_pass_flip(checkpoint_rows):
-    late = mnist.recorded_losses("derivative_fixed")[-2000:]
-    assert np.abs(late[2:] - late[:-2]).max() < 1e-6
-    assert len(np.unique(np.round(late, 6))) == 2
-    assert all(row[2] < 0.6 for row in checkpoint_rows["derivative_fixed"][1:])
-    X, Y, _ = mnist_training_set()
-    net = mnist.network_at("derivative_fixed", mnist.CHECKPOINTS[-1])
-    with np.errstate(over="ignore"):
-        output, cache = net.forward(X)
-        dW1 = net.backward(cache, Y, **mnist.VARIANTS["derivative_fixed"].rules)["W1"]
-    predictions = output.argmax(axis=1)
-    assert max(np.mean(predictions == 0), np.mean(predictions == 1)) > 0.99
-    assert np.linalg.norm(dW1) < 1e-6
+def test_fixing_only_the_derivative_stops_learning_in_a_two_pass_flip_in_every_realisation():
+    # Measured over the five realisations: in the last 2000 passes the loss two passes apart
+    # differs by at most 8.9e-12; the test accuracy at every checkpoint but the first is at most
+    # 50.44 %; after the last pass every digit is called a 7 and |dW1| is 3.5e-12 (the five end
+    # in the same network to 1e-8: with learning stopped, round-off no longer grows).
+    realisations = mnist_chaos.ensemble("derivative_fixed")
+    for row, late in enumerate(realisations.loss[:, -2000:]):
+        assert np.abs(late[2:] - late[:-2]).max() < 1e-6, row
+        assert len(np.unique(np.round(late, 6))) == 2, row
+    # Every digit called a 3, then every digit a 7, and so on, at every pass.
+    sevens = np.mean(mnist_training_set()[2])
+    late = realisations.accuracy[:, -2000:]
+    assert np.all(np.isclose(late, sevens) | np.isclose(late, 1 - sevens))
+    assert np.all(late[:, 1:] != late[:, :-1])
+    checkpoints = mnist.recorded()["derivative_fixed/ensemble/checkpoints"]
+    assert np.all(checkpoints[:, 1:, 2] < 0.6)
+    after = mnist_chaos.last_pass("derivative_fixed")
+    assert np.all(np.maximum(after["sevens"], 1 - after["sevens"]) > 0.99)  # one answer for all
+    assert np.all(after["dW1"] < 1e-6)
+
+
+def test_every_realisations_recorded_last_network_is_measured_as_recorded():
+    # Data against data: each realisation's network after its last pass, measured here, gives
+    # the loss and accuracies its run recorded at that pass, and the numbers the lectures read.
+    for variant in mnist_chaos.SUMMED:
+        networks = mnist_chaos.final_networks(variant)
+        assert len(networks) == len(mnist_chaos.RECORDED)
+        measured = mnist_chaos.measure(networks, variant)
+        recorded = mnist_chaos.last_pass(variant)
+        for key in mnist_chaos.MEASURES:
+            # |dW1| of a saturated network is a sum of underflowing terms: absolute tolerance.
+            np.testing.assert_allclose(measured[key], recorded[key], rtol=1e-6, atol=1e-9,
+                                       err_msg=f"{variant} {key}")
+        during = mnist.recorded()[f"{variant}/ensemble/checkpoints"][:, -1]
+        np.testing.assert_allclose(measured["loss"], during[:, 0], rtol=1e-9)
+        np.testing.assert_array_equal(measured["train"], during[:, 1])
+        np.testing.assert_array_equal(measured["test"], during[:, 2])
+        # Realisation 0 is the variant's own recorded run.
+        own = mnist.recorded_state(variant, mnist.CHECKPOINTS[-1])
+        for name, value in own.items():
+            np.testing.assert_array_equal(
+                mnist.recorded()[f"{variant}/ensemble/final/{name}"][0], value)
+        np.testing.assert_array_equal(mnist_chaos.ensemble(variant).loss[0],
+                                      mnist.recorded_losses(variant))
 
 
 def largest_jump(variant):
@@ -260,10 +291,13 @@ def test_with_both_fixed_the_loss_falls_at_every_pass():
     assert np.all(np.diff(mnist.recorded_losses("both_fixed")[500:]) <= 0)
 
 
-def test_both_fixed_learns_best(checkpoint_rows):
-    final = {variant: rows[-1] for variant, rows in checkpoint_rows.items()}
-    assert final["both_fixed"][1] == min(row[1] for row in final.values())
-    assert final["both_fixed"][3] > 0.97
+def test_both_fixed_learns_best_beside_every_realisation_of_the_runs_on_the_sum(checkpoint_rows):
+    _, loss, _, test = checkpoint_rows["both_fixed"][-1]
+    others = [checkpoint_rows["mean_only"][-1][1:]]
+    for variant in mnist_chaos.SUMMED:
+        others += list(mnist.recorded()[f"{variant}/ensemble/checkpoints"][:, -1])
+    assert all(loss < other[0] and test > other[2] for other in others)
+    assert test > 0.97
 
 
 def test_rates_for_the_mean_were_chosen_by_their_trials():

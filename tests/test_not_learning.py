@@ -10,6 +10,7 @@ import pytest
 
 import mlp_helpers as mh
 from mlp_helpers import bugs, diagnostics, learners, replays, tuning, widgets_training
+from mlp_helpers.learners import mnist_chaos
 from mlp_helpers.plots_training import (
     plot_gradient_norms,
     plot_layer_histograms,
@@ -211,23 +212,33 @@ def saturation_and_steps(variant, passes):
 
 
 def test_with_the_derivative_fixed_and_the_sum_kept_the_units_saturate_and_learning_stops():
-    first, later, last = 1, learners.mnist.CHECKPOINTS[1], learners.mnist.CHECKPOINTS[-1]
-    saturated, correct, _, _, _ = saturation_and_steps("derivative_fixed", first)
+    saturated, correct, _, _, _ = saturation_and_steps("derivative_fixed", 1)
     assert saturated[0] > 0.9
-    for passes in (later, last):
-        saturated, correct, step, predicted, _ = saturation_and_steps("derivative_fixed", passes)
-        assert min(saturated) > 0.99
-        assert correct < 1e-10
-        assert step < 1e-10
-    assert len(np.unique(predicted)) == 1  # one answer for every digit
+    saturated, correct, step, _, _ = saturation_and_steps("derivative_fixed",
+                                                          learners.mnist.CHECKPOINTS[1])
+    assert min(saturated) > 0.99
+    assert correct < 1e-10
+    assert step < 1e-10
+    # After the last pass, in every recorded realisation of this chaotic run: measured, at least
+    # 99.86 % saturated, |dW1| (mean) 2.8e-16, a step of 1.7e-14.
+    last = mnist_chaos.last_pass("derivative_fixed")
+    assert last["saturated"].min() > 0.99
+    assert last["correct_dW1"].max() < 1e-10
+    assert last["step"].max() < 1e-10
+    assert np.all((last["sevens"] == 0) | (last["sevens"] == 1))  # one answer for every digit
 
 
 def test_the_learners_own_rule_keeps_moving_saturated_units_that_pass_no_true_gradient():
-    for passes in (1, learners.mnist.CHECKPOINTS[-1]):
-        saturated, correct, step, _, _ = saturation_and_steps("learner", passes)
-        assert saturated[0] > 0.99
-        assert correct < 1e-5
-        assert step > 100
+    saturated, correct, step, _, _ = saturation_and_steps("learner", 1)
+    assert saturated[0] > 0.99
+    assert correct < 1e-5
+    assert step > 100
+    # After the last pass, in every recorded realisation of their chaotic run: measured, the
+    # first layer 100.0 % saturated, |dW1| (mean) 0 to the last bit, steps of 1.6e6 to 9.1e6.
+    last = mnist_chaos.last_pass("learner")
+    assert last["saturated"][:, 0].min() > 0.99
+    assert last["correct_dW1"].max() < 1e-5
+    assert last["step"].min() > 100
 
 
 def test_with_both_bugs_fixed_the_units_learn_before_some_of_them_saturate():

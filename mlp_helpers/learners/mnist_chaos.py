@@ -6,7 +6,8 @@ the same code are two different runs. A *realisation* here is their run with the
 in another order (``order``: a row permutation drawn by ``default_rng(order)``, 0 the file's
 order): the same sums, added in another order, the same run up to round-off. What holds for
 every realisation is what can be said of their run on any computer; ``RECORDED`` realisations
-of 10000 passes each are in the recording (``mnist_recording``).
+of 10000 passes each are in the recording (``mnist_recording``), of their run and of the other
+run on the sum (``SUMMED``), each with its network after the last pass (``last_pass``).
 """
 
 import ctypes
@@ -18,11 +19,24 @@ from pathlib import Path
 
 import numpy as np
 
-from mlp_helpers.learners.mnist import POSTED_LOSSES, SETTING, VARIANTS, recorded
+from mlp_helpers.data import load_mnist_3v7
+from mlp_helpers.diagnostics import inactive
+from mlp_helpers.learners.mnist import (
+    PARAMETERS,
+    POSTED_LOSSES,
+    SETTING,
+    VARIANTS,
+    _network,
+    learning_rate,
+    recorded,
+)
 from mlp_helpers.replays import mnist_training_set
 
 # The realisations in the recording: the file's order and four permutations of it.
 RECORDED = (0, 1, 2, 3, 4)
+# The variants on the summed gradient, chaotic both: recorded as realisations, each with its
+# network after the last pass.
+SUMMED = ("learner", "derivative_fixed")
 # Passes over which any two computers (or realisations) give the same loss to 1e-6: measured
 # over pairs of realisations, their losses part beyond 1e-9 from pass 89 at the earliest,
 # beyond 1e-6 from pass 209.
@@ -191,14 +205,72 @@ class Ensemble:
                 "one_class": np.sum((sevens == 0) | (sevens == 1), axis=1)}
 
 
-def ensemble():
-    """The recorded realisations of their run (``RECORDED``) as an ``Ensemble``."""
+def ensemble(variant="learner"):
+    """The recorded realisations (``RECORDED``) of a run on the sum as an ``Ensemble``.
+
+    ``variant`` is ``"learner"`` (their run) or ``"derivative_fixed"``; only their run has the
+    digits called 7 at every pass (``sevens`` is None for the other).
+    """
     data = recorded()
     n = len(mnist_training_set()[0])
-    return Ensemble(orders=tuple(int(o) for o in data["learner/ensemble/orders"]),
-                    loss=data["learner/ensemble/loss"],
-                    accuracy=data["learner/ensemble/correct"] / n,
-                    sevens=data["learner/ensemble/sevens"] / n)
+    prefix = f"{variant}/ensemble"
+    sevens = data.get(f"{prefix}/sevens")
+    return Ensemble(orders=tuple(int(o) for o in data[f"{prefix}/orders"]),
+                    loss=data[f"{prefix}/loss"],
+                    accuracy=data[f"{prefix}/correct"] / n,
+                    sevens=None if sevens is None else sevens / n)
+
+
+def final_networks(variant="learner", data=None):
+    """Each recorded realisation's network after its last pass, in the order of ``RECORDED``.
+
+    ``data`` is the recording (``mnist.recorded()`` by default) or arrays on their way to it.
+    """
+    data = recorded() if data is None else data
+    return [_network({name: data[f"{variant}/ensemble/final/{name}"][row] for name in PARAMETERS})
+            for row in range(len(data[f"{variant}/ensemble/orders"]))]
+
+
+# What ``measure`` returns, in the recording as ``<variant>/ensemble/last_pass/<key>``.
+MEASURES = ("loss", "train", "test", "sevens", "saturated", "dW1", "correct_dW1", "step")
+
+
+def measure(networks, variant):
+    """What ``networks`` (of a run of ``variant``) are, measured on the training digits.
+
+    Returns a dict of arrays, one row per network: ``loss`` (mean cross-entropy), ``train`` and
+    ``test`` accuracy, ``sevens`` (share of training digits called 7), ``saturated`` (per hidden
+    layer, the share of (digit, unit) pairs within ``diagnostics.SATURATION_MARGIN`` of 0 or
+    1), ``dW1`` (the norm of the gradient at ``W1`` by the run's own rules) and
+    ``correct_dW1`` (of the mean loss, correct rules), and ``step`` (the rate times ``dW1``).
+    """
+    X, Y, labels = mnist_training_set()
+    test = load_mnist_3v7().test
+    rows = []
+    for net in networks:
+        with np.errstate(over="ignore"):  # their sigmoid and softmax overflow: only a warning
+            output, cache = net.forward(X)
+            own = np.linalg.norm(net.backward(cache, Y, **VARIANTS[variant].rules)["W1"])
+            correct = np.linalg.norm(net.backward(cache, Y)["W1"])
+            predicted = output.argmax(axis=1)
+            rows.append({"loss": net._loss_sum(output, Y) / len(X),
+                         "train": np.mean(predicted == labels),
+                         "test": net.accuracy(test.X, test.labels),
+                         "sevens": np.mean(predicted == 1),
+                         "saturated": [np.mean(inactive(a, "sigmoid")) for a in cache[1:-1]],
+                         "dW1": own, "correct_dW1": correct,
+                         "step": learning_rate(variant) * own})
+    return {key: np.array([row[key] for row in rows]) for key in rows[0]}
+
+
+def last_pass(variant="learner"):
+    """``measure`` of every realisation of a run on the sum after its last pass, as recorded.
+
+    The recording holds these numbers so that a lecture need not compute them; the tests
+    check them against ``measure(final_networks(variant), variant)``.
+    """
+    data = recorded()
+    return {key: data[f"{variant}/ensemble/last_pass/{key}"] for key in MEASURES}
 
 
 def agreeing_digits(a, b):
@@ -214,6 +286,7 @@ def describe(about):
             f"{about['blas']} with its {about['blas_kernel']} kernels")
 
 
-__all__ = ["AGREED_PASSES", "AGREED_RTOL", "RECORDED", "Ensemble", "Trace", "agreeing_digits",
-           "blas_kernel", "describe", "ensemble", "gap", "machine", "passes_per_e",
-           "recorded_machine", "run", "training_set"]
+__all__ = ["AGREED_PASSES", "AGREED_RTOL", "MEASURES", "RECORDED", "SUMMED", "Ensemble",
+           "Trace", "agreeing_digits", "blas_kernel", "describe", "ensemble", "final_networks",
+           "gap", "last_pass", "machine", "measure", "passes_per_e", "recorded_machine", "run",
+           "training_set"]
