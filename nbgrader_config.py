@@ -20,6 +20,7 @@ try:
     from mlp_helpers.grading_execute import KernelRestartingExecute
     from mlp_helpers.grading_logs import quiet_harmless_warnings
     from mlp_helpers.grading_notebooks import HideTestTracebacks
+    from mlp_helpers.grading_ungradable import CheckedNotebookExporter
 except Exception as error:
     raise SystemExit(f"Grading refused: the course's nbgrader_config.py could not load its "
                      f"grading plug-ins ({type(error).__name__}: {error}). Reinstall the course "
@@ -99,17 +100,15 @@ c.GenerateFeedback.preprocessors = [
 ]
 # Feedback pages typeset their maths with the MathJax of the Jupyter server that shows them, not
 # a CDN's: they read offline (mlp_helpers/feedback_page.py). nbgrader names the template
-# itself (`feedback` for feedback pages, `formgrade` in the formgrader); only where to look
-# first is set here, so the formgrader's own pages stay as they are.
+# itself (`feedback` for feedback pages, `formgrade` in the formgrader); the course's
+# templates of both are found first.
 c.HTMLExporter.extra_template_basedirs = feedback_page.template_basedirs()
 
-# One malformed or oversized submission costs only its student (item 5).
+# One malformed or oversized submission costs only its student.
 # A submission that is not a regular file, is too large or has too many cells, or has cell ids
 # or nbgrader metadata that no editor writes (a newer schema, values of the wrong type), is not
 # read or run: it scores 0, and the student's feedback and the log say why. nbgrader alone
 # stops the whole class at a newer schema and waits forever on a pipe.
-from mlp_helpers.grading_cells import CheckedNotebookExporter  # noqa: E402
-
 c.Autograde.exporter_class = CheckedNotebookExporter
 # What one notebook may cost the grader, far above what the honest notebooks use (measured:
 # 47 kB of output in a cell, 48 kB in a notebook, replies of 72 kB, files of 71 kB, 26 cells).
@@ -124,7 +123,7 @@ c.GradingLimits.stray_mb = 64
 c.GradingLimits.notebook_file_mb = 8
 c.GradingLimits.cells = 1000
 
-# Pages made of a submission run no script from it (item 4).
+# Pages made of a submission run no script from it.
 # The formgrader's page of a submission and every feedback page show the student's Markdown
 # and outputs without anything that runs or loads, and allow no script but their own
 # (mlp_helpers/grading_html.py): a written answer's <img onerror> once graded its author full

@@ -19,7 +19,7 @@ passes a bound pays for it alone:
   being decoded, at most ``stray_messages`` messages and ``stray_mb`` per notebook: past either,
   the judge asks that notebook nothing more, and its parts not judged yet score nothing;
 - a notebook file over ``notebook_file_mb``, or with more than ``cells`` cells, is not run:
-  it scores 0 with the reason (``mlp_helpers.grading_cells``).
+  it scores 0 with the reason (``mlp_helpers.grading_ungradable``).
 
 ZMQ receives a message whole before anyone can look at it, so the grader briefly holds one
 message as the kernel sent it (its sandbox bounds how large); ZMQ's own size limit would drop the
