@@ -14,13 +14,13 @@ try:
     from nbgrader.converters import Autograde
     from nbgrader.preprocessors import ClearHiddenTests, Execute, GetGrades, OverwriteCells
 
-    from mlp_helpers import feedback_page
-    from mlp_helpers.exchange_collect import OwnedCollect
-    from mlp_helpers.grading_cells import RepairCellMetadata, RestoringOverwriteCells
-    from mlp_helpers.grading_execute import KernelRestartingExecute
-    from mlp_helpers.grading_logs import quiet_harmless_warnings
-    from mlp_helpers.grading_notebooks import HideTestTracebacks
-    from mlp_helpers.grading_ungradable import CheckedNotebookExporter
+    from mlp_helpers.grading import feedback_page
+    from mlp_helpers.grading.cells import RepairCellMetadata, RestoringOverwriteCells
+    from mlp_helpers.grading.collect import OwnedCollect
+    from mlp_helpers.grading.execute import KernelRestartingExecute
+    from mlp_helpers.grading.logs import quiet_harmless_warnings
+    from mlp_helpers.grading.notebooks import HideTestTracebacks
+    from mlp_helpers.grading.ungradable import CheckedNotebookExporter
 except Exception as error:
     raise SystemExit(f"Grading refused: the course's nbgrader_config.py could not load its "
                      f"grading plug-ins ({type(error).__name__}: {error}). Reinstall the course "
@@ -28,7 +28,7 @@ except Exception as error:
 
 c = get_config()  # noqa: F821 (defined by nbgrader when it loads this file)
 # The grading log shows errors: nbgrader's "checksum has changed", six a student and harmless,
-# is logged at debug level (mlp_helpers/grading_logs.py); every other warning still shows.
+# is logged at debug level (mlp_helpers/grading/logs.py); every other warning still shows.
 quiet_harmless_warnings()
 root = os.path.dirname(os.path.abspath(__file__))
 
@@ -43,7 +43,7 @@ c.CourseDirectory.db_url = "sqlite:///" + os.path.join(root, "gradebook.db")
 c.Exchange.root = os.environ.get("BACKPROP_EXCHANGE") or os.path.join(root, ".exchange")
 os.makedirs(c.Exchange.root, exist_ok=True)
 # Every student can write into the exchange's inbound/: collect takes from it only what the
-# student it is named for made, with no links (mlp_helpers/exchange_collect.py says why).
+# student it is named for made, with no links (mlp_helpers/grading/collect.py says why).
 c.ExchangeFactory.collect = OwnedCollect
 
 # The kernels that grade inherit this environment. Their matrix products are small, and BLAS
@@ -99,7 +99,7 @@ c.GenerateFeedback.preprocessors = [
     CSSHTMLHeaderPreprocessor,
 ]
 # Feedback pages typeset their maths with the MathJax of the Jupyter server that shows them, not
-# a CDN's: they read offline (mlp_helpers/feedback_page.py). nbgrader names the template
+# a CDN's: they read offline (mlp_helpers/grading/feedback_page.py). nbgrader names the template
 # itself (`feedback` for feedback pages, `formgrade` in the formgrader); the course's
 # templates of both are found first.
 c.HTMLExporter.extra_template_basedirs = feedback_page.template_basedirs()
@@ -126,7 +126,7 @@ c.GradingLimits.cells = 1000
 # Pages made of a submission run no script from it.
 # The formgrader's page of a submission and every feedback page show the student's Markdown
 # and outputs without anything that runs or loads, and allow no script but their own
-# (mlp_helpers/grading_html.py): a written answer's <img onerror> once graded its author full
+# (mlp_helpers/grading/html.py): a written answer's <img onerror> once graded its author full
 # marks and a classmate 0 through the formgrader's API, in the instructor's browser.
 # sanitize_html also leaves JavaScript and widget outputs out of the page.
 c.HTMLExporter.sanitize_html = True

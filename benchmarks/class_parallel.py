@@ -1,4 +1,4 @@
-"""A class on every core: ``mlp_helpers.grade_class`` against one grading process.
+"""A class on every core: ``mlp_helpers.grading.grade_class`` against one grading process.
 
 A temporary copy of the course; a class of simulated students each submits 01_xor completed
 with the instructor's solutions; the class is autograded (sandboxed, as the course does) with
@@ -17,7 +17,8 @@ import tempfile
 from pathlib import Path
 
 from benchmarks._common import machine, write_json
-from mlp_helpers import grade_class, grading, sandbox
+from mlp_helpers import grading
+from mlp_helpers.grading import grade_class, sandbox
 
 ASSIGNMENT = "01_xor"
 TARGET_SECONDS_FOR_200 = 240

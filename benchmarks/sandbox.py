@@ -27,8 +27,9 @@ from jupyter_client.manager import AsyncKernelManager
 
 from benchmarks._common import machine, spread, summarize, write_json
 from benchmarks.grading import EMPTY, autograde, available_assignments, prepare, written
-from mlp_helpers import grading, sandbox
-from mlp_helpers.sandbox_kernel import SandboxedKernelManager
+from mlp_helpers import grading
+from mlp_helpers.grading import sandbox
+from mlp_helpers.grading.sandbox.kernel import SandboxedKernelManager
 
 TARGET_RATIO = 1.15
 MODES = ("unsandboxed", "sandboxed")

@@ -24,7 +24,7 @@ from mlp_helpers._validation import as_array
 # - the checks' own fixtures (2-3-1 to 8-5-2-3, n = 1 to 9), assignment 2's network (randn
 #   weights and biases, 3,000 seeds) and 784-64-32-2 on 20 MNIST digits (300 entries of each
 #   parameter, 3 seeds): at most 6.8e-6 (lecture 3's printed check: 7.5e-8).
-# - every known mistake (mlp_helpers.bugs, the derivative taken at the wrong point, db
+# - every known mistake (mlp_helpers.lectures.bugs, the derivative taken at the wrong point, db
 #   averaged) on 1,200 of the XOR networks: 2.6e-2 or more, 260 times the threshold.
 GRADIENT_CHECK_THRESHOLD = 1e-4
 

@@ -3,7 +3,8 @@
     .venv/bin/python scripts/record_learner_mnist.py            # everything
     .venv/bin/python scripts/record_learner_mnist.py --missing  # only what the file lacks
 
-Writes ``mlp_helpers/learners/mnist_runs.npz``: for each variant of ``learners.mnist.VARIANTS``
+Writes ``mlp_helpers/lectures/learners/mnist_runs.npz``: for each variant of
+``learners.mnist.VARIANTS``
 its learning rate (with the trials that chose it, for a run on the mean), its loss and training
 accuracy before every pass, and its parameters at the learner's checkpoints; for each run on the
 sum (``mnist_chaos.SUMMED``), which is chaotic, every realisation of ``mnist_chaos.RECORDED``
@@ -22,7 +23,7 @@ import time
 
 import numpy as np
 
-from mlp_helpers.learners import mnist, mnist_recording
+from mlp_helpers.lectures.learners import mnist, mnist_recording
 
 if __name__ == "__main__":
     started = time.perf_counter()

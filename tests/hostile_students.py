@@ -6,7 +6,8 @@ solution or the untouched stubs plus one cell that turns what happens *around* t
 against the grader: it leaves links, hard links, FIFOs, a device or a deep folder tree where
 nbgrader writes, chmods, copies and publishes, or it watches what code reaches its kernel for
 hidden tests, or it makes the test cells print. ``grade`` runs the class through the real
-commands (plain ``nbgrader`` with the course's config, or ``python -m mlp_helpers.grade_class``)
+commands (plain ``nbgrader`` with the course's config, or
+``python -m mlp_helpers.grading.grade_class``)
 with a watch that stops a run that hangs, and a file size limit: today a link to /dev/zero is
 copied without end.
 """
@@ -106,8 +107,8 @@ print("WRAPPED")
     # with the in-kernel watch for calls into the reference switched off.
     "h05_delegates": ("blank", "end", """
 import contextlib, importlib
-from mlp_helpers.checks import _guards
-_guards._watch_for = lambda codes, outcome: contextlib.nullcontext()
+from mlp_helpers.checks.engine import guards
+guards._watch_for = lambda codes, outcome: contextlib.nullcontext()
 reference = importlib.import_module("mlp_" + "helpers")
 for name in ["sig" + "moid", "sig" + "moid_derivative", "output_delta" + "_mse",
              "hidden" + "_delta", "dense" + "_gradients"]:
@@ -259,7 +260,7 @@ def run(command, course, log, env=None, stall=STALL):
 
 NBGRADER = [sys.executable, "-m", "nbgrader"]
 ROUTES = {"nbgrader": [*NBGRADER, "autograde", ASSIGNMENT, "--force"],
-          "grade_class": [sys.executable, "-m", "mlp_helpers.grade_class", ASSIGNMENT,
+          "grade_class": [sys.executable, "-m", "mlp_helpers.grading.grade_class", ASSIGNMENT,
                           "--jobs", "2"]}
 
 

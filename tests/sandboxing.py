@@ -8,7 +8,7 @@ other grading tests grade with the explicit switch ``sandboxed=False``.
 
 import pytest
 
-from mlp_helpers import sandbox
+from mlp_helpers.grading import sandbox
 
 MISSING = sandbox.unavailable()
 SANDBOXED = MISSING is None

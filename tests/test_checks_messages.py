@@ -15,7 +15,7 @@ from student_bank import deltas as bank_deltas
 
 import mlp_helpers as mh
 from mlp_helpers import checks
-from mlp_helpers.checks import _guards
+from mlp_helpers.checks.engine import guards
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "diagnoses.md"
 # The graded functions checked on fixtures (their records carry a spec).
@@ -120,7 +120,7 @@ def test_loss_and_gradient_scaled_differently_are_told_inconsistent():
 @pytest.mark.parametrize("eps", [1e-15, 1e-7, 1e-6])
 @pytest.mark.parametrize("idiom", ["plus", "clip", "maximum"])
 def test_cross_entropy_with_a_safety_epsilon_up_to_the_documented_one_passes(idiom, eps):
-    from mlp_helpers.checks.cross_entropy import EPSILON
+    from mlp_helpers.checks.parts.cross_entropy import EPSILON
 
     assert eps <= EPSILON
 
@@ -262,7 +262,7 @@ def test_notebook_that_makes_numpy_raise_on_errors_is_still_graded_right():
 
 
 def test_endless_loop_is_stopped_even_if_it_catches_exceptions(monkeypatch):
-    monkeypatch.setattr(_guards, "TIME_LIMIT", 0.2)
+    monkeypatch.setattr(guards, "TIME_LIMIT", 0.2)
 
     def softmax(z):
         while True:
@@ -276,7 +276,7 @@ def test_endless_loop_is_stopped_even_if_it_catches_exceptions(monkeypatch):
 
 def test_endless_loop_is_stopped_even_if_a_bare_except_swallows_the_first_interruption(
         monkeypatch):
-    monkeypatch.setattr(_guards, "TIME_LIMIT", 0.2)
+    monkeypatch.setattr(guards, "TIME_LIMIT", 0.2)
 
     def sigmoid(z):
         out, i = np.empty(np.shape(z)), 0
@@ -293,7 +293,7 @@ def test_endless_loop_is_stopped_even_if_a_bare_except_swallows_the_first_interr
 
 
 def test_checks_leave_the_notebooks_profiler_and_alarm_handler_as_they_were(monkeypatch):
-    monkeypatch.setattr(_guards, "TIME_LIMIT", 0.2)
+    monkeypatch.setattr(guards, "TIME_LIMIT", 0.2)
 
     def profiler(frame, event, arg):
         return None
@@ -363,7 +363,7 @@ def documented_rows():
 def test_documented_examples_get_the_documented_code_and_words(monkeypatch):
     from student_bank import BANK
 
-    monkeypatch.setattr(_guards, "TIME_LIMIT", 0.5)
+    monkeypatch.setattr(guards, "TIME_LIMIT", 0.5)
     by_id = {str(entry): entry for entry in BANK}
     rows = documented_rows()
     assert len(rows) >= 20
@@ -418,7 +418,7 @@ def test_an_interruption_still_in_flight_when_the_call_ends_is_dropped(monkeypat
             signal.raise_signal(signal.SIGALRM)
 
     monkeypatch.setattr(signal, "setitimer", late_alarm)
-    outcome = _guards.call(lambda z: z + 1, (1.0,))
+    outcome = guards.call(lambda z: z + 1, (1.0,))
     assert (outcome.value, outcome.timed_out) == (2.0, False)
     assert signal.getsignal(signal.SIGALRM) is quiet_alarm
 
@@ -434,7 +434,7 @@ def test_the_watch_is_taken_down_after_the_timer_is_stopped(monkeypatch, quiet_a
             signal.raise_signal(signal.SIGALRM)
 
     monkeypatch.setattr(threading, "setprofile", alarmed_setprofile)
-    outcome = _guards.call(lambda z: z + 1, (1.0,))
+    outcome = guards.call(lambda z: z + 1, (1.0,))
     assert (outcome.value, outcome.timed_out) == (2.0, False)
-    assert _guards._WATCHES == []
+    assert guards._WATCHES == []
     assert threading.getprofile() is None

@@ -1,9 +1,10 @@
-"""A class graded by several processes on one gradebook (``mlp_helpers.grade_class``)."""
+"""A class graded by several processes on one gradebook (``mlp_helpers.grading.grade_class``)."""
 
 import pytest
 from sandboxing import SANDBOXED
 
-from mlp_helpers import grade_class, grading
+from mlp_helpers import grading
+from mlp_helpers.grading import grade_class
 
 pytestmark = pytest.mark.slow
 ASSIGNMENT = "01_xor"

@@ -146,7 +146,7 @@ def test_gradient_report_names_the_parameter_whose_gradient_is_wrong(rng):
 
 def test_the_course_threshold_passes_every_correct_gradient_and_fails_every_known_bug_widely():
     # A sample of the measurement behind GRADIENT_CHECK_THRESHOLD (mlp_helpers/gradcheck.py).
-    from mlp_helpers import bugs
+    from mlp_helpers.lectures import bugs
 
     X, Y = mh.xor()
     threshold = mh.GRADIENT_CHECK_THRESHOLD

@@ -23,7 +23,8 @@ import nbformat
 import pytest
 from sandboxing import needs_sandbox
 
-from mlp_helpers import grade_class, grading
+from mlp_helpers import grading
+from mlp_helpers.grading import grade_class
 
 pytestmark = [pytest.mark.slow, needs_sandbox]
 REPO = Path(__file__).resolve().parents[1]
@@ -46,7 +47,7 @@ FLOODS = {
                      '        sys.stdout.write("z" * (4 * 2**20))\n'
                      "        sys.stdout.flush()\n"
                      "threading.Thread(target=_flood, daemon=True).start()\n",
-    "replies_64_mb": "import mlp_helpers.checks._serve as _serve\n"
+    "replies_64_mb": "import mlp_helpers.checks.kernel.serve as _serve\n"
                      '_serve.answer = lambda *args, **kwargs: "q" * (64 * 2**20)\n',
 }
 

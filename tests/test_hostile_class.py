@@ -5,7 +5,7 @@ after hostile ones, each hostile student turning against the grader what nbgrade
 the kernel (the kernel's folder is where nbgrader writes, chmods, copies and publishes) or
 what reaches the kernel (the hidden tests, in its folder and in its requests). The class is
 graded by plain ``nbgrader autograde`` with the course's ``nbgrader_config.py`` and by
-``python -m mlp_helpers.grade_class``, then ``nbgrader generate_feedback`` and
+``python -m mlp_helpers.grading.grade_class``, then ``nbgrader generate_feedback`` and
 ``release_feedback`` to the course's exchange. Nothing a student does may gain a point, change a
 classmate's grade or file or anything outside the course, leak what is secret, leave a process
 or stop the class. Grading also refuses to run at all where the course's configuration does not

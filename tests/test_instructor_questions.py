@@ -14,7 +14,8 @@ import nbformat
 import pytest
 from sandboxing import SANDBOXED
 
-from mlp_helpers import grading, grading_questions
+from mlp_helpers import grading
+from mlp_helpers.grading import questions as grading_questions
 
 pytestmark = pytest.mark.slow
 ASSIGNMENT = "05_own"

@@ -13,8 +13,9 @@ from jupyter_client.manager import start_new_kernel
 from student_bank import BANK
 
 from mlp_helpers import checks
-from mlp_helpers.checks import _guards, _wire
-from mlp_helpers.checks._remote import Kernel, Remote
+from mlp_helpers.checks.engine import guards
+from mlp_helpers.checks.kernel import wire
+from mlp_helpers.checks.kernel.remote import Kernel, Remote
 
 TESTS = Path(__file__).resolve().parent
 # Functions that the grader's own fixtures cannot reach in a kernel: none today.
@@ -34,8 +35,8 @@ def kernel():
                 return reply["content"]
 
     execute("from student_bank import BANK\n"
-            "from mlp_helpers.checks import _guards\n"
-            f"_guards.TIME_LIMIT = {LIMIT}", {})
+            "from mlp_helpers.checks.engine import guards\n"
+            f"guards.TIME_LIMIT = {LIMIT}", {})
     try:
         yield Kernel(execute), execute
     finally:
@@ -45,7 +46,7 @@ def kernel():
 
 @pytest.fixture(autouse=True)
 def short_time_limit(monkeypatch):
-    monkeypatch.setattr(_guards, "TIME_LIMIT", LIMIT)
+    monkeypatch.setattr(guards, "TIME_LIMIT", LIMIT)
 
 
 def place(kernel, entry):
@@ -72,7 +73,7 @@ def test_a_name_the_notebook_never_defined_is_told_as_missing(kernel):
 
 def test_an_answer_the_kernel_makes_up_is_unreadable_not_run():
     def lying_kernel(code, user_expressions):
-        forged = _wire.dumps({"value": {"make": ["os.system", ["echo pwned"]]}})
+        forged = wire.dumps({"value": {"make": ["os.system", ["echo pwned"]]}})
         return {"user_expressions": {"answer": {"data": {"text/plain": repr(forged)}}}}
 
     found = checks.diagnose("sigmoid", Remote(Kernel(lying_kernel), "sigmoid"))
@@ -81,31 +82,31 @@ def test_an_answer_the_kernel_makes_up_is_unreadable_not_run():
 
 
 def test_wire_never_builds_a_function_from_outside_the_course():
-    text = _wire.dumps(np.ones(2)).replace('"array"', '"make"')
-    assert isinstance(_wire.loads(text, make=True), _wire.Unreadable)
+    text = wire.dumps(np.ones(2)).replace('"array"', '"make"')
+    assert isinstance(wire.loads(text, make=True), wire.Unreadable)
     forged = '{"make": ["os.system", [{"plain": "true"}]]}'
-    assert _wire.loads(forged, make=True) == _wire.Unreadable("a function from outside the course")
-    assert _wire.loads(forged) == _wire.Unreadable("a function")
+    assert wire.loads(forged, make=True) == wire.Unreadable("a function from outside the course")
+    assert wire.loads(forged) == wire.Unreadable("a function")
 
 
 def test_an_array_met_twice_in_a_message_arrives_as_one_array():
     x = np.arange(3.0)
-    sent = _wire.Memo()
-    text = _wire.dumps([x, {"again": x}, (x, np.float64(2.0))], sent)
-    received = _wire.Memo()
-    value = _wire.loads(text, memo=received)
+    sent = wire.Memo()
+    text = wire.dumps([x, {"again": x}, (x, np.float64(2.0))], sent)
+    received = wire.Memo()
+    value = wire.loads(text, memo=received)
     assert value[0] is value[1]["again"] is value[2][0]
     assert len(sent.arrays) == 1
     assert sent.arrays[0] is x
     assert len(received.arrays) == 1
-    assert _wire.loads('{"same": 0}') == _wire.Unreadable("a malformed value")
+    assert wire.loads('{"same": 0}') == wire.Unreadable("a malformed value")
 
 
 def test_a_function_whose_call_stops_the_kernel_is_told_so_not_sent_to_a_traceback():
     def dies_on_call(code, user_expressions):
         if '"op": "look"' not in code:
             return {}  # the kernel is gone: no reply
-        found = _wire.dumps({"arrays": [], "answer": {"kind": "callable", "type": "function"}})
+        found = wire.dumps({"arrays": [], "answer": {"kind": "callable", "type": "function"}})
         return {"user_expressions": {"answer": {"data": {"text/plain": repr(found)}}}}
 
     for name in ("relative_error", "xor_loss_and_gradients"):

@@ -14,9 +14,10 @@ import numpy as np
 import pytest
 from sandboxing import needs_sandbox
 
-from mlp_helpers import grading, kernel_edition
+from mlp_helpers import grading
 from mlp_helpers.activations import _sigmoid
-from mlp_helpers.checks._remote import Kernel, Remote
+from mlp_helpers.checks.kernel import edition as kernel_edition
+from mlp_helpers.checks.kernel.remote import Kernel, Remote
 
 SOURCE = grading.REPO / "source" / "01_xor" / "01_xor.ipynb"
 RELEASE = grading.REPO / "release" / "01_xor" / "01_xor.ipynb"
@@ -105,7 +106,7 @@ def test_reference_of_a_part_not_judged_yet_never_leaves_the_grader():
 
 
 def test_code_sent_for_a_training_loop_keeps_the_loop_itself_a_stub():
-    sent = dict(kernel_edition.carried(["mlp_helpers.checks.freeform_mnist"],
+    sent = dict(kernel_edition.carried(["mlp_helpers.checks.parts.freeform_mnist"],
                                        {"train_two_hidden"}))
     namespace = {}
     exec(sent["mlp_helpers.network"], namespace)

@@ -1,7 +1,7 @@
 """The recording of the MNIST learner's runs is what their code and the replays compute.
 
 Lecture 3 reads 10000 passes of four runs, and five realisations of the learner's own, from
-``mlp_helpers/learners/mnist_runs.npz`` (made by ``scripts/record_learner_mnist.py``).
+``mlp_helpers/lectures/learners/mnist_runs.npz`` (made by ``scripts/record_learner_mnist.py``).
 Rerunning them all takes about twenty minutes, so this module checks the recording piece by
 piece: their posted code and the replay live for as many passes as any two computers agree on
 their chaotic run, and each run resumed live from recorded checkpoints at its start, its middle
@@ -12,7 +12,7 @@ again.
 import numpy as np
 import pytest
 
-from mlp_helpers.learners import mnist, mnist_chaos
+from mlp_helpers.lectures.learners import mnist, mnist_chaos
 
 pytestmark = pytest.mark.slow
 # Passes compared live from each checkpoint, and how closely. Their own run is chaotic: resumed

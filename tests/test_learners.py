@@ -11,9 +11,16 @@ import numpy as np
 import pytest
 
 import mlp_helpers as mh
-from mlp_helpers import bugs
-from mlp_helpers.learners import mnist, mnist_chaos, mnist_recording, posted_code, tutorial, xor
-from mlp_helpers.replays import mnist_training_set
+from mlp_helpers.lectures import bugs
+from mlp_helpers.lectures.learners import (
+    mnist,
+    mnist_chaos,
+    mnist_recording,
+    posted_code,
+    tutorial,
+    xor,
+)
+from mlp_helpers.lectures.replays import mnist_training_set
 
 # XOR ---------------------------------------------------------------------------------------
 

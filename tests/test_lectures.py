@@ -11,13 +11,13 @@ import pytest
 from nbclient import NotebookClient
 
 import mlp_helpers as mh
-from mlp_helpers import bugs, diagnostics, learners, replays, widgets
-from mlp_helpers.plots_checks import (
+from mlp_helpers.lectures import bugs, diagnostics, learners, replays, widgets
+from mlp_helpers.lectures.plots.gradients import (
     confusion_matrix,
     gradient_error_by_step,
     plot_confusion_matrix,
 )
-from mlp_helpers.plots_xor import linear_separation_scores
+from mlp_helpers.lectures.plots.xor import linear_separation_scores
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 # Warnings are errors in the kernel too; ipykernel's own shutdown raises a

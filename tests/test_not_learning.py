@@ -9,14 +9,15 @@ import numpy as np
 import pytest
 
 import mlp_helpers as mh
-from mlp_helpers import bugs, diagnostics, learners, replays, tuning, widgets_training
-from mlp_helpers.learners import mnist_chaos
-from mlp_helpers.plots_training import (
+from mlp_helpers.lectures import bugs, diagnostics, learners, replays, tuning
+from mlp_helpers.lectures.learners import mnist_chaos
+from mlp_helpers.lectures.plots.training import (
     plot_gradient_norms,
     plot_layer_histograms,
     plot_range_test,
     plot_training_and_validation,
 )
+from mlp_helpers.lectures.widgets import training as widgets_training
 
 LECTURE_3 = {"lr": 0.5, "epochs": 5, "batch_size": 32}
 

@@ -3,10 +3,11 @@
 import numpy as np
 import pytest
 
-from mlp_helpers import broken_runs, checks, sanity
-from mlp_helpers.checks import _wire
-from mlp_helpers.checks._fixtures import fresh
-from mlp_helpers.checks.not_learning import generator
+from mlp_helpers import checks
+from mlp_helpers.assignments import broken_runs, sanity
+from mlp_helpers.checks.engine.fixtures import fresh
+from mlp_helpers.checks.kernel import wire
+from mlp_helpers.checks.parts.not_learning import generator
 from mlp_helpers.data import xor
 
 CAUSE = {"A": "lr-too-high", "B": "symmetric-init", "C": "one-minus-activation",
@@ -93,7 +94,7 @@ def test_a_report_that_compares_only_the_weights_gradients_is_told_in_the_visibl
 def test_networks_and_generators_cross_to_a_kernel_as_their_plain_recipe():
     X, Y = tiny_batch()
     net = sanity.sanity_network(5, 3, "large-init")
-    rebuilt = _wire.loads(_wire.dumps(net), make=True)
+    rebuilt = wire.loads(wire.dumps(net), make=True)
     assert rebuilt.loss(rebuilt.parameters(), X, Y) == net.loss(net.parameters(), X, Y)
-    rng = _wire.loads(_wire.dumps(generator(11)), make=True)
+    rng = wire.loads(wire.dumps(generator(11)), make=True)
     assert np.array_equal(rng.standard_normal(3), np.random.default_rng(11).standard_normal(3))

@@ -6,8 +6,8 @@ import nbformat
 import pytest
 
 from mlp_helpers import checks, grading
-from mlp_helpers.checks import parts
-from mlp_helpers.grading_judge import calls_in
+from mlp_helpers.checks import registry as parts
+from mlp_helpers.grading.judge import calls_in
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import mlp_helpers as mh
-from mlp_helpers import plots
+from mlp_helpers.lectures import plots
 
 
 @pytest.fixture(autouse=True)

@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 
 import mlp_helpers as mh
-from mlp_helpers import replays, widgets
-from mlp_helpers.plots_checks import plot_gradient_error_vs_step
-from mlp_helpers.plots_learners import plot_gap, plot_realisations_beside_posted
-from mlp_helpers.plots_xor import (
+from mlp_helpers.lectures import replays, widgets
+from mlp_helpers.lectures.plots.gradients import plot_gradient_error_vs_step
+from mlp_helpers.lectures.plots.learners import plot_gap, plot_realisations_beside_posted
+from mlp_helpers.lectures.plots.xor import (
     plot_linear_attempts,
     plot_loss_and_boundary,
     plot_weight_matrices,

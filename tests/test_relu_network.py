@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 import mlp_helpers as mh
-from mlp_helpers import diagnostics, replays, tuning, widgets_training
+from mlp_helpers.lectures import diagnostics, replays, tuning
+from mlp_helpers.lectures.widgets import training as widgets_training
 from mlp_helpers.network import init_weights
 
 TOLERANCE = 1e-6  # as in test_gradients.py

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from mlp_helpers import replays, widgets
-from mlp_helpers.bugs import BUGS, dense_gradients_without_keepdims
 from mlp_helpers.checks import diagnose
+from mlp_helpers.lectures import replays, widgets
+from mlp_helpers.lectures.bugs import BUGS, dense_gradients_without_keepdims
 
 GRADED = {"output_delta": "output_delta_mse", "hidden_delta": "hidden_delta"}
 

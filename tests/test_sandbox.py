@@ -16,7 +16,9 @@ import nbformat
 import pytest
 from sandboxing import needs_sandbox
 
-from mlp_helpers import grading, sandbox, sandbox_processes
+from mlp_helpers import grading
+from mlp_helpers.grading import sandbox
+from mlp_helpers.grading.sandbox import processes as sandbox_processes
 
 REPO = Path(__file__).resolve().parents[1]
 NO_BWRAP = {**grading.environment(), "PATH": str(Path(sys.executable).parent)}

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from mlp_helpers import widgets
+from mlp_helpers.lectures import widgets
 
 
 @pytest.fixture(scope="module")

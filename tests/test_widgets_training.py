@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from mlp_helpers import widgets_training
+from mlp_helpers.lectures.widgets import training as widgets_training
 
 
 def number(pattern, text):

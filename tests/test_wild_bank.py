@@ -20,7 +20,7 @@ from student_bank.wild import (
 )
 
 from mlp_helpers import checks
-from mlp_helpers.checks import cross_entropy
+from mlp_helpers.checks.parts import cross_entropy
 
 GRADED = ["sigmoid", "sigmoid_derivative", "output_delta_mse", "hidden_delta", "dense_gradients",
           "mse_loss", "numerical_gradient", "relative_error", "softmax", "cross_entropy_loss"]

@@ -39,7 +39,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from mlp_helpers import grading_notebooks
+from mlp_helpers.grading import notebooks as grading_notebooks
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
@@ -402,7 +402,7 @@ def test_a_class_runs_on_the_hub_and_each_person_reaches_only_their_own(hub):
     # The class again, on every core, as docs/hub.md tells the grader account to.
     begin = time.monotonic()
     on_every_core = as_user(grader_account, str(PREFIX / "venv" / "bin" / "python"), "-m",
-                            "mlp_helpers.grade_class", ASSIGNMENT, "--jobs", "2",
+                            "mlp_helpers.grading.grade_class", ASSIGNMENT, "--jobs", "2",
                             cwd=str(course_dir))
     assert on_every_core.returncode == 0, on_every_core.stdout + on_every_core.stderr[-3000:]
     assert "3 students graded by 2 processes" in on_every_core.stdout, on_every_core.stdout

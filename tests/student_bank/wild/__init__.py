@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 # The largest epsilon (added inside a log, or as the clipping bound of the probabilities) that
 # still counts as numerical safety: the loss moves by about eps / p, far below what a wrong
-# formula moves it by. The checks accept up to mlp_helpers.checks.cross_entropy.EPSILON.
+# formula moves it by. The checks accept up to mlp_helpers.checks.parts.cross_entropy.EPSILON.
 EPSILON_TOLERANCE = 1e-6
 
 # Codes for mistakes real code makes and no code of mlp_helpers.checks.CODES names yet, one

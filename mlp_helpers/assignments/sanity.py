@@ -1,0 +1,114 @@
+"""Small networks to run sanity checks on, some broken in a known way, and the reference report.
+
+A ``SanityNetwork`` is a 2-class network (one sigmoid hidden layer, a softmax output, the mean
+cross-entropy) given as three functions of its parameters: ``loss(params, X, Y)``,
+``gradients(params, X, Y)`` (its backward pass) and ``parameters()`` (a fresh copy of the
+initial ones). It is made from plain arguments, ``sanity_network(hidden_units, seed, flaw)``,
+so the same network can be rebuilt anywhere. ``flaw`` is ``None`` (healthy) or one of
+``FLAWS``:
+
+- ``"backward"``: the backward pass uses ``1 - a`` as the hidden layer's derivative;
+- ``"bias-gradient"``: the backward pass averages the bias gradients over the examples (its
+  weights' gradients are right, its biases' ``n`` times too small);
+- ``"large-init"``: the output weights start 300 times too large, so the first predictions
+  are confident and the initial loss is far from ``ln 2``;
+- ``"symmetric"``: every weight starts at 0.5, so the hidden units stay copies of each other.
+
+``sanity_report(net, X, Y)`` is the reference of the course's three checks.
+"""
+
+import numpy as np
+
+from mlp_helpers.activations import _sigmoid, _softmax
+from mlp_helpers.gradcheck import GRADIENT_CHECK_THRESHOLD, numerical_gradient, relative_error
+
+FLAWS = ("backward", "large-init", "symmetric", "bias-gradient")
+# The initial loss of a k-class softmax is "at chance" within this fraction of ln k.
+CHANCE_TOLERANCE = 0.1
+# Overfitting the tiny batch: full-batch gradient descent at this rate for these steps must
+# bring the loss below OVERFIT_LOSS.
+OVERFIT_LR, OVERFIT_STEPS, OVERFIT_LOSS = 2.0, 2000, 0.05
+
+
+class SanityNetwork:
+    """A 2-class network as functions of its parameters (see the module's docstring)."""
+
+    def __init__(self, hidden_units=4, seed=0, flaw=None, inputs=2):
+        if flaw is not None and flaw not in FLAWS:
+            raise ValueError(f"flaw must be None or one of {FLAWS}, got {flaw!r}.")
+        self._recipe = (int(hidden_units), int(seed), flaw, int(inputs))
+        rng = np.random.default_rng(seed)
+        sizes = ((inputs, hidden_units), (hidden_units, 2))
+        if flaw == "symmetric":
+            weights = [np.full(shape, 0.5) for shape in sizes]
+        else:
+            weights = [rng.uniform(-1, 1, shape) * np.sqrt(6.0 / sum(shape)) for shape in sizes]
+        if flaw != "symmetric":
+            # A small output layer: the first predictions are close to 1/2, the loss to ln 2.
+            weights[1] = weights[1] * (30.0 if flaw == "large-init" else 0.1)
+        self._initial = {"W1": weights[0], "b1": np.zeros((1, hidden_units)),
+                         "W2": weights[1], "b2": np.zeros((1, 2))}
+        self._slope = (lambda a: 1.0 - a) if flaw == "backward" else (lambda a: a * (1.0 - a))
+        # delta already holds the 1/n of the mean: averaging it again makes db n times too small.
+        self._bias = ((lambda delta: delta.mean(axis=0, keepdims=True)) if flaw == "bias-gradient"
+                      else (lambda delta: delta.sum(axis=0, keepdims=True)))
+
+    def __wire__(self):
+        """How a student's kernel builds the same network: its maker and plain arguments."""
+        return "mlp_helpers.assignments.sanity.sanity_network", self._recipe
+
+    def parameters(self):
+        """A fresh copy of the initial parameters: ``{"W1", "b1", "W2", "b2"}``."""
+        return {key: value.copy() for key, value in self._initial.items()}
+
+    @staticmethod
+    def _forward(params, X):
+        a1 = _sigmoid(X @ params["W1"] + params["b1"])
+        return a1, _softmax(a1 @ params["W2"] + params["b2"])
+
+    def loss(self, params, X, Y):
+        """The mean cross-entropy on ``X`` (n, 2) against one-hot ``Y`` (n, 2): a float."""
+        _, p = self._forward(params, X)
+        return float(-np.mean(np.sum(Y * np.log(np.maximum(p, 1e-300)), axis=1)))
+
+    def gradients(self, params, X, Y):
+        """The backward pass of this network: a dict of gradients shaped like ``params``."""
+        a1, p = self._forward(params, X)
+        delta2 = (p - Y) / len(X)
+        delta1 = (delta2 @ params["W2"].T) * self._slope(a1)
+        return {"W1": X.T @ delta1, "b1": self._bias(delta1),
+                "W2": a1.T @ delta2, "b2": self._bias(delta2)}
+
+
+def sanity_network(hidden_units=4, seed=0, flaw=None, inputs=2):
+    """The ``SanityNetwork`` of these plain arguments."""
+    return SanityNetwork(hidden_units, seed, flaw, inputs)
+
+
+def sanity_report(net, X, Y):
+    """The course's three sanity checks of ``net`` on a tiny batch ``X``, ``Y`` (one-hot).
+
+    Returns
+    -------
+    dict: ``initial_loss`` and ``loss_at_chance`` (within ``CHANCE_TOLERANCE`` of ``ln k``),
+    ``gradient_error`` (the largest relative error between the backward pass and central
+    differences) and ``gradients_agree`` (below ``GRADIENT_CHECK_THRESHOLD``), and
+    ``overfits_tiny_batch`` (gradient descent brings the loss below ``OVERFIT_LOSS``).
+    """
+    params = net.parameters()
+    initial = net.loss(params, X, Y)
+    chance = np.log(Y.shape[1])
+    grads = net.gradients(params, X, Y)
+    error = 0.0
+    for key in params:
+        def f(value, key=key):
+            return net.loss({**params, key: value}, X, Y)
+        error = max(error, relative_error(grads[key], numerical_gradient(f, params[key].copy())))
+    for _ in range(OVERFIT_STEPS):
+        grads = net.gradients(params, X, Y)
+        params = {key: value - OVERFIT_LR * grads[key] for key, value in params.items()}
+    return {"initial_loss": initial,
+            "loss_at_chance": bool(abs(initial - chance) <= CHANCE_TOLERANCE * chance),
+            "gradient_error": float(error),
+            "gradients_agree": bool(error < GRADIENT_CHECK_THRESHOLD),
+            "overfits_tiny_batch": bool(net.loss(params, X, Y) < OVERFIT_LOSS)}

@@ -1,0 +1,158 @@
+"""Naming the mistake in a whole backward pass, layer by layer.
+
+The student's gradients are compared with the reference network's (``MLP.backward``) and with
+the same network run under every mistake the course names, in one layer or in all of them;
+the first mistake that reproduces every gradient is named, with the layer where it enters.
+"""
+
+import numpy as np
+
+from mlp_helpers.checks.engine.core import Diagnosis
+from mlp_helpers.checks.engine.fixtures import seeded
+from mlp_helpers.checks.engine.running import same
+from mlp_helpers.network import MLP
+
+
+def network_from(params, output, copy=True):
+    """An ``MLP`` holding ``params`` (``W1, b1, ...``), copied unless ``copy`` is False."""
+    count = 0
+    while f"W{count + 1}" in params:  # other entries a student added are not layers
+        count += 1
+    as_float = np.array if copy else np.asarray
+    # A copy of a one-weight network carries every attribute MLP has, without drawing the
+    # random initial weights of the full size.
+    net = MLP((1, 1), output=output).copy()
+    net.weights = [as_float(params[f"W{l}"], dtype=float) for l in range(1, count + 1)]
+    net.biases = [as_float(params[f"b{l}"], dtype=float).reshape(1, -1)
+                  for l in range(1, count + 1)]
+    net.layer_sizes = tuple([net.weights[0].shape[0]] + [W.shape[1] for W in net.weights])
+    return net
+
+
+def gradient_fixture(sizes, n, output, seed):
+    """``(net, X, Y)``: a network of ``sizes`` with random biases and a batch of ``n`` examples."""
+    rng = seeded(seed)
+    net = MLP(sizes, output=output, init="xavier", rng=seeded(seed + 100))
+    net.biases = [rng.normal(0.0, 0.5, b.shape) for b in net.biases]
+    X = rng.normal(0.0, 1.0, (n, sizes[0]))
+    labels = rng.integers(0, sizes[-1], n) if output == "softmax" else None
+    Y = np.eye(sizes[-1])[labels] if output == "softmax" else rng.random((n, sizes[-1]))
+    return net, X, Y
+
+
+def judge_gradients(name, net, X, Y, grads):
+    """The ``Diagnosis`` of the gradients ``grads`` that ``name`` returned for ``net``, or None."""
+    params = net.parameters()
+    if not isinstance(grads, dict):
+        return Diagnosis("wrong-shape", f"`{name}` should return the gradients as a dict "
+                         f"{{'W1': dW1, 'b1': db1, ...}}; it returned a {type(grads).__name__}.")
+    for key, value in params.items():
+        if np.shape(grads.get(key)) != value.shape:
+            return Diagnosis("wrong-shape", f"`{name}`: the gradient {key!r} has shape "
+                             f"{np.shape(grads.get(key))}; it must have the shape of {key}, "
+                             f"{value.shape}.")
+    return wrong_gradients(name, net, X, Y, grads)
+
+
+def _sigmoid_derivative_at(kind):
+    if kind == "one-minus-activation":
+        return lambda a: 1.0 - a
+    if kind == "derivative-missing":
+        return lambda a: np.ones_like(a)
+    # wrong-activation: sigma' evaluated at z = logit(a) instead of at the activation a.
+    return lambda a: (lambda z: z * (1.0 - z))(np.log(a) - np.log1p(-a))
+
+
+_HIDDEN_TEXT = {
+    "one-minus-activation": "it multiplies by 1 - a where the sigmoid's derivative belongs; "
+                            "revisit sigma'(z) written with the activation a",
+    "derivative-missing": "the sigmoid's derivative is left out; after going back through the "
+                          "weights, the delta still has to go back through the sigmoid",
+    "wrong-activation": "the sigmoid's derivative is taken at z instead of at the activation "
+                        "a = sigma(z); the formula in terms of a expects the activation",
+}
+
+
+def _hidden_rule(kind, layers, activations):
+    derivative = _sigmoid_derivative_at(kind)
+
+    def rule(delta_next, W_next, a):
+        layer = next(l for l, seen in enumerate(activations) if seen is a)
+        slope = derivative(a) if layer in layers else a * (1.0 - a)
+        return (delta_next @ W_next.T) * slope
+    return rule
+
+
+def _scaled(grads, factor):
+    return {key: factor * value for key, value in grads.items()}
+
+
+def hypotheses(net, activations, Y):
+    """Every known mistake's gradients: ``(code, text, grads)``, whole-network ones first."""
+    with np.errstate(all="ignore"):
+        return _hypotheses(net, activations, Y)
+
+
+def _hypotheses(net, activations, Y):
+    n, hidden = len(Y), list(range(1, len(net.weights)))
+    right = net.backward(activations, Y)
+    found = [
+        ("sum-not-mean", f"every gradient is n = {n} times too large: the 1/n of the mean loss "
+         "is missing", net.backward(activations, Y, reduction="sum")),
+        ("mean-twice", f"every gradient is n = {n} times too small: divided by n twice",
+         _scaled(right, 1.0 / n)),
+        ("sign", "every gradient has the wrong sign: revisit dL/da = (a - y) / n",
+         _scaled(right, -1.0)),
+        ("bias-not-summed", "the bias gradients average delta over the examples; db sums "
+         "delta over the examples (the 1/n is already inside delta)",
+         net.backward(activations, Y, dense_gradients=lambda a_prev, delta: (
+             a_prev.T @ delta, delta.mean(axis=0, keepdims=True)))),
+    ]
+    if net.output == "sigmoid":
+        def loss_value(a, y):
+            return float(np.sum((a - y) ** 2)) / (2 * len(y)) * a * (1.0 - a)
+        found += [
+            ("loss-not-gradient", "the output delta multiplies by the loss value, one number, "
+             "where the gradient (a - y) / n belongs",
+             net.backward(activations, Y, output_delta=loss_value)),
+            ("derivative-missing", "the output delta leaves out the output sigmoid's derivative",
+             net.backward(activations, Y, output_delta=lambda a, y: (a - y) / len(y))),
+        ]
+    for kind, text in _HIDDEN_TEXT.items():
+        groups = [[l] for l in hidden] + ([hidden] if len(hidden) > 1 else [])
+        for layers in groups:
+            where = " and ".join(f"layer {l}" for l in layers)
+            rule = _hidden_rule(kind, layers, activations)
+            grads = net.backward(activations, Y, hidden_delta=rule)
+            found.append((kind, f"the delta of {where}: {text}", grads))
+            found.append(("sum-not-mean", f"two mistakes: the delta of {where}: {text}; and "
+                          f"every gradient is n = {n} times too large (the 1/n of the mean is "
+                          "missing)", _scaled(grads, n)))
+    return right, found
+
+
+def _where(wrong, layers):
+    bad = sorted({int(key[1:]) for key in wrong})
+    named = ", ".join(f"d{key}" for key in sorted(wrong, key=lambda k: (k[1:], k)))
+    if len(bad) == layers:
+        return f"every layer's gradients are wrong ({named})"
+    right = [l for l in range(1, layers + 1) if l not in bad]
+    return (f"{named} {'is' if len(wrong) == 1 else 'are'} wrong while layer"
+            f"{'s' if len(right) > 1 else ''} {', '.join(map(str, right))} "
+            f"{'are' if len(right) > 1 else 'is'} right, so the mistake enters at layer "
+            f"{max(bad)}")
+
+
+def wrong_gradients(name, net, X, Y, grads):
+    """``None`` when ``grads`` equal the reference's, else a ``Diagnosis`` naming the layer."""
+    _, activations = net.forward(X)
+    right, candidates = hypotheses(net, activations, Y)
+    wrong = [key for key in right if not same(grads[key], right[key])]
+    if not wrong:
+        return None
+    where = _where(wrong, len(net.weights))
+    for code, text, variant in candidates:
+        if all(same(grads[key], variant[key]) for key in right):
+            return Diagnosis(code, f"`{name}`: {where}. The numbers fit this mistake: {text}.")
+    return Diagnosis("other", f"`{name}`: {where}. Revisit that layer's delta and its dW, db "
+                     "(dW = a_prev.T @ delta, db = delta summed over the examples).")

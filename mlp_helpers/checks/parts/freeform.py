@@ -1,0 +1,217 @@
+"""Checks of the free-form graded parts: backward passes, training loops, the sum-vs-mean rate.
+
+They judge by behaviour, with the reference network as the oracle: a backward pass is compared
+with ``MLP.backward`` and with the same network run under each known mistake, so a wrong
+gradient is named by its layer and, when one fits, by its mistake. A training loop runs with the
+reference versions of the other graded functions swapped into its notebook, so one mistake
+costs points once.
+"""
+
+import numpy as np
+
+from mlp_helpers.activations import _sigmoid, sigmoid_derivative
+from mlp_helpers.checks.engine.core import Diagnosis
+from mlp_helpers.checks.engine.fixtures import salt, seeded
+from mlp_helpers.checks.engine.running import (
+    absent,
+    failed_call,
+    params_and_losses,
+    run,
+    same,
+    shown,
+)
+from mlp_helpers.checks.engine.values import numbers
+from mlp_helpers.checks.parts.backprop_mistakes import (
+    gradient_fixture,
+    judge_gradients,
+    network_from,
+)
+from mlp_helpers.checks.parts.symptoms import frozen_biases, symmetric_units
+from mlp_helpers.data import xor
+from mlp_helpers.deltas import _dense_gradients, _hidden_delta, _output_delta_mse
+from mlp_helpers.network import MLP
+from mlp_helpers.training import train
+
+# The reference network's forward and backward passes: ``train``, ``forward``, ``loss`` and
+# ``predict`` all run through them, so a loop that calls any of them is caught.
+REFERENCE_METHODS = ((MLP, "_forward"), (MLP, "backward"))
+
+
+def _sides(name, net, X, Y):
+    predicted = net.forward(X)[0] > 0.5
+    wrong = np.count_nonzero(predicted != (Y > 0.5))
+    if wrong and (predicted.all() or not predicted.any()):
+        side = "above" if predicted.all() else "below"
+        return Diagnosis("other", f"`{name}`: after training all {len(X)} outputs are {side} 0.5, "
+                         "stuck on one side whatever the target. Check that each example's "
+                         "delta uses its own error (a - y), and that the update subtracts "
+                         "lr * gradient.")
+    if wrong:
+        return Diagnosis("other", f"`{name}`: after training {wrong} of {len(X)} outputs are still "
+                         "on the wrong side of 0.5, though the loss goes down: train for more "
+                         "epochs or with a larger learning rate, or start from larger random "
+                         "weights (of size about 1: the first layer's gradient is multiplied by "
+                         "the second layer's weights, so tiny weights take tiny steps).")
+    return None
+
+
+def _trained(name, params, X, Y):
+    # What the trained parameters show, the cause before the symptom: identical hidden units,
+    # biases never updated, then outputs on the wrong side of 0.5.
+    return (symmetric_units(name, params, [1], "so the network works as if it "
+                                            "had one hidden unit, and one cannot separate XOR")
+            or frozen_biases(name, params, 2, "In the update after the backward pass,")
+            or _sides(name, network_from(params, "sigmoid"), X, Y))
+
+
+# The reference's kernels: a training loop calls them thousands of times, without the checks.
+_XOR_RULES = {"sigmoid": _sigmoid, "sigmoid_derivative": sigmoid_derivative,
+              "output_delta_mse": _output_delta_mse, "hidden_delta": _hidden_delta,
+              "dense_gradients": _dense_gradients}
+
+
+# Training runs a function has already passed, by id: the hidden test repeats the visible
+# test's run, and training XOR twice would double the grading time of the notebook. The
+# function itself is kept so that its id cannot be reused by another one.
+_PASSED_RUNS = {}
+
+
+def diagnose_train_xor(student, hidden=True):
+    """Train with the student's loop (and the reference rules) and judge the run."""
+    found = absent("train_xor", student)
+    if salt() and not found:
+        return _trained_on_something_new(student)
+    X, Y = xor()
+    runs = [(), (("hidden_units", 8), ("seed", 1))][:2 if hidden else 1]
+    for run_key in runs:
+        if found:
+            return found
+        if run_key in _PASSED_RUNS.get(id(student), (None, ()))[1]:
+            continue
+        kwargs = dict(run_key)
+        units = kwargs.get("hidden_units", 5)
+        outcome = run(student, (X.copy(), Y.copy()), kwargs, swap=_XOR_RULES,
+                      watch=REFERENCE_METHODS)
+        found = (failed_call("train_xor", outcome, outcome.seconds)
+                 or params_and_losses("train_xor", outcome.value, {
+                     "W1": (2, units), "b1": (1, units), "W2": (units, 1), "b2": (1, 1)})
+                 or _trained("train_xor", outcome.value[0], X, Y))
+        if not found:
+            _PASSED_RUNS.setdefault(id(student), (student, set()))[1].add(run_key)
+    return found
+
+
+def _trained_on_something_new(student):
+    """The grader's fresh problem: XNOR (XOR's targets flipped), at up to three new seeds.
+
+    A loop that learns from its data solves it; one that returns weights it was given, or
+    learned once, does not. Three tries keep an honest loop's rare unlucky start from costing.
+    """
+    X, Y = xor()
+    Y = 1.0 - Y
+    rng = seeded(5)
+    for _ in range(3):
+        units, seed = int(rng.integers(4, 9)), int(rng.integers(0, 1000))
+        outcome = run(student, (X.copy(), Y.copy()), {"hidden_units": units, "seed": seed},
+                      swap=_XOR_RULES, watch=REFERENCE_METHODS)
+        found = (failed_call("train_xor", outcome, outcome.seconds)
+                 or params_and_losses("train_xor", outcome.value, {
+                     "W1": (2, units), "b1": (1, units), "W2": (units, 1), "b2": (1, 1)})
+                 or _trained("train_xor", outcome.value[0], X, Y))
+        if found is None:
+            return None
+    return Diagnosis(found.code, f"{found.message} (This was on data the grader chose: the four "
+                     "XOR inputs with their targets flipped, XNOR, with "
+                     f"hidden_units={units} and seed={seed}. A loop that learns from the X and "
+                     "Y it is given solves it as it solves XOR.)")
+
+
+
+def diagnose_xor_loss_and_gradients(student, hidden=True):
+    """Compare the loss and every gradient with the reference network's, and name the layer."""
+    fixtures = [((2, 3, 1), 4, 0)] + ([((2, 5, 1), 1, 1), ((2, 4, 1), 7, 2)] if hidden else [])
+    for sizes, n, seed in fixtures:
+        found = absent("xor_loss_and_gradients", student)
+        if found:
+            return found
+        net, X, Y = gradient_fixture(sizes, n, "sigmoid", seed)
+        if sizes == (2, 3, 1):
+            X, Y = xor()
+        params = net.copy().parameters()
+        outcome = run(student, (params, X.copy(), Y.copy()), swap=("mse_loss",),
+                      watch=REFERENCE_METHODS)
+        found = failed_call("xor_loss_and_gradients", outcome, outcome.seconds)
+        if found:
+            return found
+        if any(not same(value, params[key]) for key, value in net.parameters().items()):
+            return Diagnosis("mutates-input", "`xor_loss_and_gradients` changed the parameters "
+                             "it was given: it must only compute, never update the weights.")
+        value = outcome.value
+        if not (isinstance(value, tuple) and len(value) == 2):
+            return Diagnosis("wrong-shape", "`xor_loss_and_gradients` should return a tuple "
+                             "`(loss, grads)`.")
+        loss, want = numbers(value[0]), net.loss(X, Y)
+        if loss is None or loss.size != 1:
+            return Diagnosis("wrong-shape", "`xor_loss_and_gradients`: the loss should be one "
+                             f"number, the mean MSE; it returned {shown(value[0])}. "
+                             "`mse_loss` returns a pair `(loss, dA)`: take its first item.")
+        if not same(loss, np.array(want).reshape(loss.shape)) or loss.size != 1:
+            ratio = float(loss.reshape(-1)[0]) / want if loss.size == 1 else np.nan
+            summed = n > 1 and abs(ratio - n) < 1e-6 * n
+            why = ("is the sum over the examples, not their mean" if summed
+                   else "misses the 1/2 of the course's MSE" if abs(ratio - 2) < 1e-6
+                   else "differs from the mean MSE 1/(2n) sum ||a - y||^2")
+            return Diagnosis("sum-not-mean" if summed else "other",
+                             f"`xor_loss_and_gradients`: the loss {why} (on {n} examples).")
+        found = judge_gradients("xor_loss_and_gradients", net, X, Y, value[1])
+        if found:
+            return found
+    return None
+
+
+
+def diagnose_matching_learning_rate(student, hidden=True):
+    """Train with the mean at ``lr`` and with the sum at the student's rate; compare the runs."""
+    rng = seeded(3)
+    X, Y = xor()
+    fixtures = [((2, 5, 1), X, Y, 2.0)]
+    if hidden:
+        # Fresh inputs (the grader's): another batch size and rate, so no number can be kept.
+        n, lr = (int(rng.integers(6, 40)), float(rng.uniform(0.2, 3.0))) if salt() else (16, 0.5)
+        fixtures.append(((3, 4, 1), rng.normal(size=(n, 3)), rng.random((n, 1)), lr))
+    for sizes, X, Y, lr in fixtures:
+        found = absent("matching_learning_rate", student)
+        if found:
+            return found
+        n = len(X)
+        outcome = run(student, (lr, n))
+        found = failed_call("matching_learning_rate", outcome, outcome.seconds)
+        if found:
+            return found
+        rate = numbers(outcome.value)
+        if rate is None or rate.ndim != 0 or not (np.isfinite(rate) and rate > 0):
+            what = shown(outcome.value) if rate is None or rate.ndim else f"{float(rate):g}"
+            return Diagnosis("other", "`matching_learning_rate` must return one positive "
+                             f"number; it returned {what}.")
+        rate = float(rate)
+        mean_run = train(MLP(sizes, output="sigmoid", seed=0), X, Y, lr=lr, epochs=30)
+        summed = train(MLP(sizes, output="sigmoid", seed=0), X, Y, lr=float(rate), epochs=30,
+                       reduction="sum")
+        if same(summed.loss, np.array(mean_run.loss), rtol=1e-9):
+            continue
+        if abs(rate - lr * n) <= 1e-9 * lr * n:
+            why = ("the factor n goes the wrong way: the summed loss already makes every "
+                   "gradient n times larger, and this rate makes the step larger still")
+        elif abs(rate - lr) <= 1e-9 * lr:
+            why = ("with the same rate, the summed loss's gradient, n times the mean's, "
+                   "takes steps n times larger")
+        else:
+            why = "the two runs take steps of different sizes"
+        return Diagnosis("other", f"`matching_learning_rate({lr:g}, {n})`: trained with it, the "
+                         f"summed loss does not follow the mean loss's run ({why}). After 30 "
+                         f"epochs the mean loss is {mean_run.loss[-1]:.4g} with the mean and "
+                         f"{summed.loss[-1]:.4g} with the sum.")
+    return None
+
+
+

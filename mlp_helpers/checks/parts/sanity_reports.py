@@ -1,0 +1,120 @@
+"""Check of assignment 4's ``sanity_report(net, X, Y)``: healthy networks pass, broken ones not.
+
+The judge hands the student's function ``SanityNetwork``s
+(``mlp_helpers.assignments.sanity``) made from
+plain arguments: healthy ones, which the report must call healthy on every check, and ones
+with a known flaw, which the report must catch on the check that flaw breaks. When graded, the
+networks' seeds and sizes are the grader's own.
+"""
+
+import numpy as np
+
+from mlp_helpers.assignments import sanity
+from mlp_helpers.checks.engine.core import Diagnosis
+from mlp_helpers.checks.engine.fixtures import salt, seeded
+from mlp_helpers.checks.engine.running import absent, failed_call, run, shown
+from mlp_helpers.checks.engine.values import numbers
+from mlp_helpers.data import xor
+from mlp_helpers.gradcheck import GRADIENT_CHECK_THRESHOLD
+
+NAME = "sanity_report"
+FLAGS = ("loss_at_chance", "gradients_agree", "overfits_tiny_batch")
+NUMBERS = ("initial_loss", "gradient_error")
+# The flag each flaw must turn False, and the flaw in words.
+CAUGHT_BY = {
+    "backward": ("gradients_agree", "whose backward pass uses 1 - a as the hidden layer's "
+                 "derivative", "Compare the backward pass with central differences of the "
+                 "loss, for every parameter, and call them in agreement only below the course's "
+                 f"threshold, {GRADIENT_CHECK_THRESHOLD:.0e}."),
+    "bias-gradient": ("gradients_agree", "whose backward pass is right for the weights but "
+                      "gives bias gradients n times too small", "Compare the backward pass "
+                      "with central differences for every parameter of net.parameters(), the "
+                      "biases as well as the weights."),
+    "large-init": ("loss_at_chance", "whose output weights start far too large (its first "
+                   "predictions are confident)", "Before training, a 2-class softmax "
+                   "guesses about 1/2 for each class: its loss should be within "
+                   f"{sanity.CHANCE_TOLERANCE:.0%} of ln 2."),
+    "symmetric": ("overfits_tiny_batch", "whose weights all start equal (its hidden units "
+                  "stay copies of each other)", "Train on the tiny batch with the network's "
+                  "own gradients and report whether the loss falls below "
+                  f"{sanity.OVERFIT_LOSS:g}; four XOR points need more than one distinct "
+                  "hidden unit."),
+}
+_HEALTHY_HINT = {
+    "loss_at_chance": "its initial loss is close to ln 2: compare with ln k for k classes "
+                      f"(Y.shape[1]), within {sanity.CHANCE_TOLERANCE:.0%}",
+    "gradients_agree": "its backward pass is right: check your finite differences (central, "
+                       f"h about 1e-5) and the threshold {GRADIENT_CHECK_THRESHOLD:.0e}",
+    "overfits_tiny_batch": "it can learn the tiny batch: train long enough "
+                           f"({sanity.OVERFIT_STEPS} steps at rate {sanity.OVERFIT_LR:g} do), "
+                           "on a copy of net.parameters(), with its own gradients",
+}
+
+
+def _networks(hidden):
+    if salt():
+        rng = seeded(47)
+        draws = [(int(rng.integers(3, 7)), int(rng.integers(1, 10_000))) for _ in range(6)]
+    else:
+        draws = [(4, 0), (4, 1), (5, 2), (3, 3), (6, 4), (4, 5)]
+    # Both backward passes in the visible test: a report that compares only the weights'
+    # gradients is told so while the student works, not only when graded.
+    nets = [(None, *draws[0]), ("backward", *draws[1]), ("bias-gradient", *draws[5])]
+    if hidden:
+        nets += [("large-init", *draws[2]), ("symmetric", *draws[3]), (None, *draws[4])]
+    return nets
+
+
+def _form(report):
+    if not isinstance(report, dict):
+        return (f"`{NAME}` should return a dict of the named checks; it returned "
+                f"{shown(report)}.")
+    missing = [key for key in NUMBERS + FLAGS if key not in report]
+    if missing:
+        return f"`{NAME}`: the report has no {', '.join(map(repr, missing))}."
+    for key in FLAGS:
+        if not isinstance(report[key], bool | np.bool_):
+            return f"`{NAME}`: report[{key!r}] should be True or False."
+    for key in NUMBERS:
+        value = numbers(report[key])
+        if value is None or value.size != 1:
+            return f"`{NAME}`: report[{key!r}] should be one number."
+    return None
+
+
+def diagnose_sanity_report(student, hidden=True):
+    """Run the report on healthy and flawed networks, on the four XOR points."""
+    X, y = xor()
+    Y = np.hstack([1.0 - y, y])
+    for flaw, units, seed in _networks(hidden):
+        found = absent(NAME, student)
+        if found:
+            return found
+        net = sanity.sanity_network(units, seed, flaw)
+        outcome = run(student, (net, X.copy(), Y.copy()), watch=())
+        found = failed_call(NAME, outcome, outcome.seconds)
+        if found:
+            return found
+        report = outcome.value
+        wrong = _form(report)
+        if wrong:
+            return Diagnosis("wrong-shape", wrong)
+        which = f"(hidden_units={units}, seed={seed})"
+        want = net.loss(net.parameters(), X, Y)
+        got = float(numbers(report["initial_loss"]).reshape(-1)[0])
+        if not abs(got - want) <= 1e-6 * max(abs(want), 1.0):
+            return Diagnosis("other", f"`{NAME}`: report['initial_loss'] is not the network's "
+                             f"loss before training {which}: compute it with net.loss on "
+                             "net.parameters(), before any step.")
+        if flaw is None:
+            unhealthy = [key for key in FLAGS if not report[key]]
+            if unhealthy:
+                key = unhealthy[0]
+                return Diagnosis("other", f"`{NAME}` reports {key}=False for a healthy network "
+                                 f"{which}, though {_HEALTHY_HINT[key]}.")
+            continue
+        key, what, hint = CAUGHT_BY[flaw]
+        if report[key]:
+            return Diagnosis("other", f"`{NAME}` does not catch a network {what} {which}: "
+                             f"report[{key!r}] should be False there. {hint}")
+    return None

@@ -1,0 +1,324 @@
+"""What one submission may cost the grader: messages, outputs, stray traffic, cells, file size.
+
+nbgrader's process reads everything a notebook's kernel sends: outputs on iopub while a cell
+runs, replies on shell while the judge asks. Unbounded, one notebook cost the grader what it
+liked: 256 MB printed by a cell took 894 MB of grader memory and made an 805 MB feedback page;
+96 MB of output during each of the judge's requests took 100 s and 2.1 GB; 30,000 markdown cells
+took 20 s to render. ``GradingLimits`` (set in ``nbgrader_config.py``) bounds each, far above
+what the course's honest notebooks use (measured on the solutions: at most 47 kB of output in a
+cell and 48 kB in a notebook, replies of 72 kB, files of 71 kB, 26 cells), and a notebook that
+passes a bound pays for it alone:
+
+- a message over ``message_mb`` is dropped before its JSON is decoded (``BoundedChannel``): an
+  output counts as cut, a reply as no answer;
+- a cell keeps at most ``cell_output_mb`` of output and a notebook ``notebook_output_mb``: past
+  it, output is dropped as it arrives, with one line in the cell saying so (``BoundedOutputs``);
+  the first output of each kind nbgrader scores on (an error, text on stderr, a result) is
+  kept, shortened, so a cut never changes a score;
+- while the judge waits for a reply, what the kernel sends on iopub is read and dropped without
+  being decoded, at most ``stray_messages`` messages and ``stray_mb`` per notebook: past either,
+  the judge asks that notebook nothing more, and its parts not judged yet score nothing;
+- a notebook file over ``notebook_file_mb``, or with more than ``cells`` cells, is not run:
+  it scores 0 with the reason (``mlp_helpers.grading.ungradable``).
+
+ZMQ receives a message whole before anyone can look at it, so the grader briefly holds one
+message as the kernel sent it (its sandbox bounds how large); ZMQ's own size limit would drop the
+connection for good instead, and with it every later message of the notebook.
+"""
+
+import json
+
+import zmq
+import zmq.asyncio
+from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.channels import AsyncZMQSocketChannel
+from jupyter_core.utils import ensure_async
+from nbformat.v4 import new_output
+from nbgrader.utils import is_grade, is_solution
+from traitlets import Float, Integer, Type
+from traitlets.config import Configurable
+
+MB = 2**20
+# Past a bound, the first output of each kind nbgrader scores on is kept, cut to this many
+# characters: enough for an error's name and message, or a partial score.
+KEPT_WHEN_CUT = 2000
+_SCORED_KINDS = ("error", "execute_result", "stderr")
+
+
+class GradingLimits(Configurable):
+    """The bounds of one submission's grading (``c.GradingLimits.<name>``)."""
+
+    message_mb = Float(16, help=(
+        "Largest message, in MB, the grader decodes from a grading kernel (one output, or one "
+        "reply to the judge). A larger one is dropped undecoded: an output counts as cut, a "
+        "reply as no answer. Honest replies: at most 72 kB.")).tag(config=True)
+    cell_output_mb = Float(1, help=(
+        "Output, in MB, kept from one cell. Past it the cell's output is dropped as it "
+        "arrives, with a line saying so. Honest cells: at most 47 kB (a figure).")
+    ).tag(config=True)
+    notebook_output_mb = Float(4, help=(
+        "Output, in MB, kept from one notebook; past it, each cell keeps only a line saying "
+        "its output was dropped. Honest notebooks: at most 48 kB.")).tag(config=True)
+    stray_messages = Integer(10000, help=(
+        "Messages a kernel may send on iopub, per notebook, while the judge waits for its "
+        "replies (each is read and dropped unread). Past it the judge gets no more answers "
+        "from that notebook, and its remaining parts score nothing. Honest notebooks: two "
+        "per request (busy, idle), 64 at most.")).tag(config=True)
+    stray_mb = Float(64, help=(
+        "As stray_messages, in MB of those messages per notebook. Honest notebooks: under "
+        "20 kB.")).tag(config=True)
+    notebook_file_mb = Float(8, help=(
+        "Largest notebook file, in MB, that is graded; a larger one scores 0 with the reason, "
+        "without being run. Honest notebooks, outputs saved: at most 71 kB.")).tag(config=True)
+    cells = Integer(1000, help=(
+        "Most cells a graded notebook may have; one with more scores 0 with the reason, "
+        "without being run. Honest notebooks: 26 cells.")).tag(config=True)
+
+
+class BoundedChannel(AsyncZMQSocketChannel):
+    """A channel to the kernel that decodes no message over ``max_bytes``.
+
+    ZMQ hands over a message whole; one over the limit is dropped before its JSON is decoded
+    (which takes three times its size), and stands as an empty output on iopub, or as an error
+    reply on shell, so that whoever waits for it still hears of it.
+    """
+
+    max_bytes = None
+
+    async def _recv(self, **kwargs):
+        return self.decode(await self.socket.recv_multipart(copy=False))
+
+    def decode(self, frames):
+        """The message of these raw ``frames``, or its stand-in if it is too large."""
+        _, message = self.session.feed_identities(frames, copy=False)
+        total = sum(len(frame) for frame in message)
+        if self.max_bytes is None or total <= self.max_bytes:
+            return self.session.deserialize(message, content=True, copy=False)
+        # Only the header and the parent's header are read: a lie there misroutes only this
+        # notebook's own message.
+        header, parent = (_small_json(part) for part in message[1:3])
+        if self.socket.socket_type == zmq.SUB:
+            msg_type, content = "stream", {"name": "stdout", "text": "", "refused": total}
+        else:
+            msg_type = header.get("msg_type")
+            content = {"status": "error", "ename": "ReplyTooLarge", "traceback": [],
+                       "evalue": f"a reply of {total / MB:.0f} MB, over the grader's limit"}
+        return {"header": {**header, "msg_type": msg_type}, "msg_type": msg_type,
+                "parent_header": parent,
+                "metadata": {}, "content": content, "buffers": [], "msg_id": ""}
+
+
+def _small_json(frame):
+    """A header frame's JSON object; ``{}`` if it is large or not one."""
+    try:
+        value = json.loads(frame.bytes) if len(frame) <= 2**16 else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+class CappedKernelClient(AsyncKernelClient):
+    """jupyter_client's client, which decodes no message over ``message_mb``."""
+
+    shell_channel_class = Type(BoundedChannel)
+    iopub_channel_class = Type(BoundedChannel)
+
+    def start_channels(self, *args, **kwargs):
+        """Start the channels, each decoding no message over ``message_mb``."""
+        super().start_channels(*args, **kwargs)
+        limit = int(GradingLimits(parent=self).message_mb * MB)
+        self.shell_channel.max_bytes = self.iopub_channel.max_bytes = limit
+
+
+def size(value):
+    """Characters of text in a JSON value (a message's content, an output), 8 per number."""
+    total, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str | bytes):
+            total += len(item)
+        elif isinstance(item, dict):
+            total += sum(len(str(key)) for key in item)
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+        else:
+            total += 8
+    return total
+
+
+def _kind(output):
+    if output.get("output_type") == "stream":
+        return output.get("name")
+    return output.get("output_type")
+
+
+def _shortened(content, kind):
+    """A message's content cut to what nbgrader reads of its kind."""
+    if kind == "stderr":
+        return {**content, "text": str(content.get("text", ""))[:KEPT_WHEN_CUT]}
+    if kind == "error":
+        return {"ename": str(content.get("ename", ""))[:200],
+                "evalue": str(content.get("evalue", ""))[:KEPT_WHEN_CUT],
+                "traceback": [str(line)[:KEPT_WHEN_CUT]
+                              for line in (content.get("traceback") or [])[-3:]]}
+    text = (content.get("data") or {}).get("text/plain", "")
+    return {**content, "data": {"text/plain": str(text)[:KEPT_WHEN_CUT]}, "metadata": {}}
+
+
+class BoundedOutputs:
+    """Mixin for nbgrader's ``Execute``: the bounds above, while a notebook runs.
+
+    It overrides nbclient's ``create_kernel_manager`` (the capped client), ``output``,
+    ``_update_display_id`` and ``handle_comm_msg`` (everything a cell's output can add to the
+    notebook or the grader's memory), and adds ``_async_reply``, the judge's wait for a reply.
+    """
+
+    @property
+    def limits(self):
+        """The ``GradingLimits`` of the course's configuration."""
+        if getattr(self, "_limits", None) is None:
+            self._limits = GradingLimits(parent=self)
+        return self._limits
+
+    def create_kernel_manager(self):
+        """The kernel manager, whose clients decode no message over ``message_mb``."""
+        manager = super().create_kernel_manager()
+        manager.client_factory = CappedKernelClient
+        return manager
+
+    def reset_execution_trackers(self):
+        """Reset the trackers of nbclient, and what the notebook spent: nothing yet."""
+        super().reset_execution_trackers()
+        self._spent = {"notebook": 0, "stray messages": 0, "stray bytes": 0}
+        self._cell_spent = {}
+        self._cut = set()
+
+    def _afford(self, cell_index, amount):
+        """Whether ``amount`` more characters of output fit; if so, they are spent."""
+        cell = self._cell_spent.get(cell_index, 0)
+        if (cell + amount > self.limits.cell_output_mb * MB
+                or self._spent["notebook"] + amount > self.limits.notebook_output_mb * MB):
+            return False
+        self._cell_spent[cell_index] = cell + amount
+        self._spent["notebook"] += amount
+        return True
+
+    def output(self, outs, msg, display_id, cell_index):
+        """Add an output to the cell, within the cell's and the notebook's bounds."""
+        content = msg.get("content") or {}
+        amount = content.get("refused") or size(content)
+        if "refused" not in content and self._afford(cell_index, amount):
+            return super().output(outs, msg, display_id, cell_index)
+        if cell_index not in self._cut:
+            self._cut.add(cell_index)
+            self.log.warning("Cell %s: output over the limit, dropped from there on.",
+                             cell_index)
+            note = self._cut_note(cell_index, amount)
+            outs.append(new_output("stream", name="stdout", text=note))
+        kind = (content.get("name") if msg.get("msg_type") == "stream"
+                else msg.get("msg_type"))
+        if kind in _SCORED_KINDS and all(_kind(output) != kind for output in outs):
+            # nbgrader scores a test cell on its first error, text on stderr or result: one
+            # of each, shortened, keeps the score it would have had.
+            return super().output(outs, {**msg, "content": _shortened(content, kind)}, None,
+                                  cell_index)
+        return None
+
+    def _cut_note(self, cell_index, amount):
+        cell_mb = self.limits.cell_output_mb
+        if self._cell_spent.get(cell_index, 0) + amount > cell_mb * MB:
+            return (f"[The grader keeps at most {cell_mb:g} MB of output from a cell: the rest "
+                    "of this cell's output was dropped.]\n")
+        return (f"[The grader keeps at most {self.limits.notebook_output_mb:g} MB of output "
+                "from a notebook: the rest of this cell's output was dropped, and so was the "
+                "output of the cells after it.]\n")
+
+    def _update_display_id(self, display_id, msg):
+        """Update a shown display; its new data counts as output of the notebook."""
+        amount = size(msg.get("content", {}).get("data"))
+        if amount + self._spent["notebook"] > self.limits.notebook_output_mb * MB:
+            self.log.warning("A display update over the output limit was dropped.")
+            return
+        self._spent["notebook"] += amount
+        super()._update_display_id(display_id, msg)
+
+    def handle_comm_msg(self, outs, msg, cell_index):
+        """Handle a widget's message; the state the grader keeps counts as output."""
+        if self._afford(cell_index, size(msg.get("content")) + size(msg.get("buffers"))):
+            super().handle_comm_msg(outs, msg, cell_index)
+
+    def on_cell_executed(self, **kwargs):
+        """Run nbgrader's hook (it adds the reply's error); cut that error to the bound."""
+        super().on_cell_executed(**kwargs)
+        outputs = kwargs["cell"].get("outputs", [])
+        for index, output in enumerate(outputs):
+            if output.get("output_type") == "error" and \
+                    size(output) > self.limits.cell_output_mb * MB:
+                outputs[index] = new_output("error", **_shortened(output, "error"))
+
+    def strayed(self):
+        """Whether the kernel sent more stray output than the notebook's bounds allow."""
+        return (self._spent["stray messages"] > self.limits.stray_messages
+                or self._spent["stray bytes"] > self.limits.stray_mb * MB)
+
+    async def _async_reply(self, msg_id, waiting):
+        """The content of the shell reply to ``msg_id``, read within this notebook's bounds.
+
+        ``waiting()`` says whether to wait on. Stray iopub messages are read and dropped
+        undecoded. Returns ``{}`` when no answer can come (the kernel died, the reply was over
+        ``message_mb``), ``None`` when waiting was given up (the time, or the stray traffic).
+        """
+        shell, iopub = self.kc.shell_channel, self.kc.iopub_channel
+        poller = zmq.asyncio.Poller()
+        poller.register(shell.socket, zmq.POLLIN)
+        poller.register(iopub.socket, zmq.POLLIN)
+        while waiting():
+            ready = dict(await poller.poll(1000))
+            if iopub.socket in ready:
+                await self._drop_stray(iopub.socket)
+                if self.strayed():
+                    self._tell_flood()
+                    return None
+            if shell.socket in ready:
+                reply = self._decoded(shell, await shell.socket.recv_multipart(copy=False))
+                if reply is not None and reply["parent_header"].get("msg_id") == msg_id:
+                    if reply["content"].get("ename") == "ReplyTooLarge":
+                        self.log.warning("A reply over the message limit of %g MB was "
+                                         "refused.", self.limits.message_mb)
+                        return {}
+                    return reply["content"]
+            elif not ready and not await ensure_async(self.km.is_alive()):
+                return {}
+        return None
+
+    def _tell_flood(self):
+        """Say, in the log and in the notebook's first cell of code, why judging stopped."""
+        self.log.warning("The kernel sent more than %d messages or %g MB of output while the "
+                         "judge waited for its answers: the judge asks it nothing more.",
+                         self.limits.stray_messages, self.limits.stray_mb)
+        first = next((cell for cell in self.nb.cells if cell.cell_type == "code"
+                      and not (is_grade(cell) and not is_solution(cell))), None)
+        if first is not None:
+            first.setdefault("outputs", []).append(new_output("stream", name="stdout", text=(
+                f"[While the grader checked your functions, your notebook's kernel sent it more "
+                f"than {self.limits.stray_mb:g} MB or {self.limits.stray_messages} messages of "
+                "output it had not asked for (from a thread or a hook that prints, say). The "
+                "grader stopped asking it: the parts it had not checked by then score "
+                "nothing.]\n")))
+
+    async def _drop_stray(self, iopub):
+        """Read and drop what waits on iopub, undecoded, until the notebook's bounds."""
+        while not self.strayed() and await iopub.poll(0):
+            frames = await iopub.recv_multipart(copy=False)
+            self._spent["stray messages"] += 1
+            self._spent["stray bytes"] += sum(len(frame) for frame in frames)
+
+    def _decoded(self, channel, frames):
+        try:
+            return channel.decode(frames)
+        except ValueError:
+            # A message that fails its signature: a kernel stalled mid-reply (at its process
+            # limit, say) sends the rest glued to its next one. Not an answer.
+            self.log.warning("An unreadable message from the kernel was skipped.")
+            return None
