@@ -72,3 +72,9 @@ bench: $(READY)
 .PHONY: hub
 hub:
 	hub/setup.sh $(ROSTER)
+
+# PyTorch for lecture 5, which compares its autograd with torch.autograd when torch imports
+# (a CPU wheel; the lecture runs without it). Not part of `make env`.
+.PHONY: torch
+torch: $(READY)
+	$(BIN)/python -m pip install -e '.[torch]'
