@@ -8,6 +8,7 @@ from mlp_helpers.checks.engine.compare import judge_array
 from mlp_helpers.checks.engine.fixtures import seeded
 from mlp_helpers.checks.engine.mistakes import Finding, Structure, flipped
 from mlp_helpers.checks.engine.spec import Case, Spec
+from mlp_helpers.checks.part import Part
 
 # The reference's kernels, and every function whose code counts as calling the reference.
 _sigmoid, _softmax = reference._sigmoid, reference._softmax
@@ -184,3 +185,15 @@ SPECS = {
                                   "subtracted from each of its logits."),
 }
 
+
+# The graded parts this module judges, collected by ``checks.registry``.
+PARTS = (
+    Part("sigmoid", "01_xor", 1, "`sigmoid(z)`",
+         "values on several shapes, inputs up to 1e4 in size (no overflow)",
+         spec=SPECS["sigmoid"]),
+    Part("sigmoid_derivative", "01_xor", 1, "`sigmoid_derivative(a)`",
+         "`a * (1 - a)` from the activation, read-only and float32 inputs",
+         spec=SPECS["sigmoid_derivative"]),
+    Part("softmax", "03_mnist", 2, "`softmax(z)`",
+         "rows that sum to 1, logits up to 1e4 in size (no overflow)", spec=SPECS["softmax"]),
+)

@@ -11,6 +11,7 @@ from mlp_helpers.checks.engine.fixtures import standard_cases
 from mlp_helpers.checks.engine.mistakes import Factor, Finding, Structure, flipped
 from mlp_helpers.checks.engine.spec import Spec
 from mlp_helpers.checks.engine.values import close
+from mlp_helpers.checks.part import Part
 
 _output_delta, _hidden = reference._output_delta_mse, reference._hidden_delta
 _REFERENCE = {
@@ -241,3 +242,13 @@ SPECS = {
                          _judge_hidden, _REFERENCE["hidden_delta"]),
 }
 
+
+# The graded parts this module judges, collected by ``checks.registry``.
+PARTS = (
+    Part("output_delta_mse", "01_xor", 2, "`output_delta_mse(a_out, y)`",
+         "`(a_out - y) / n * a_out * (1 - a_out)` on several batch sizes",
+         spec=SPECS["output_delta_mse"]),
+    Part("hidden_delta", "01_xor", 2, "`hidden_delta(delta_next, W_next, a)`",
+         "`(delta_next @ W_next.T) * a * (1 - a)`, square and non-square weights",
+         spec=SPECS["hidden_delta"]),
+)

@@ -13,6 +13,7 @@ from mlp_helpers.assignments import broken_runs
 from mlp_helpers.checks.engine.core import Diagnosis
 from mlp_helpers.checks.engine.fixtures import salt, seeded
 from mlp_helpers.checks.engine.running import listed
+from mlp_helpers.checks.part import Part
 
 
 @cache
@@ -124,3 +125,14 @@ def diagnose_fixed_settings(fixed_settings, hidden=True):
                              f"above {broken_runs.SOLVED_ACCURACY:.0%}). Fix the cause you "
                              "named in `run_causes`.")
     return None
+
+
+# The graded parts this module judges, collected by ``checks.registry``.
+PARTS = (
+    Part("run_causes", "04_not_learning", 2, "`run_causes`, a dict from run to cause",
+         "each run's cause from the list; a wrong one is told what in the run contradicts it",
+         kind="value", diagnose=diagnose_run_causes),
+    Part("fixed_settings", "04_not_learning", 3, "`fixed_settings`, a dict from run to settings",
+         "each run retrained with its settings learns XOR; when graded, on new seeds",
+         kind="value", diagnose=diagnose_fixed_settings),
+)

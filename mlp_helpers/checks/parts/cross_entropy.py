@@ -12,6 +12,7 @@ from mlp_helpers.checks.engine.fixtures import standard_cases
 from mlp_helpers.checks.engine.mistakes import Factor, Finding, Structure, flipped
 from mlp_helpers.checks.engine.spec import Case, Spec
 from mlp_helpers.checks.engine.values import close, numbers
+from mlp_helpers.checks.part import Part
 from mlp_helpers.checks.parts.loss_pair import arrays, judge_pair, k_of, n_of
 
 _cross_sum = losses._cross_entropy_sum
@@ -157,3 +158,11 @@ SPECS = {
         "cross_entropy_loss", ("p", "y"), _ce_cases, _judge_ce,
         (losses.cross_entropy_loss, _cross_sum, deltas._output_delta_softmax_cross_entropy)),
 }
+
+
+# The graded parts this module judges, collected by ``checks.registry``.
+PARTS = (
+    Part("cross_entropy_loss", "03_mnist", 2, "`cross_entropy_loss(p, y)`",
+         "the mean cross-entropy and `(p - y) / n`, probabilities that underflowed to 0",
+         spec=SPECS["cross_entropy_loss"]),
+)

@@ -8,6 +8,7 @@ from mlp_helpers.checks.engine.compare import judge_array, returned_none
 from mlp_helpers.checks.engine.fixtures import standard_cases
 from mlp_helpers.checks.engine.mistakes import Factor, Finding, Structure
 from mlp_helpers.checks.engine.spec import Spec
+from mlp_helpers.checks.part import Part
 
 _dense = reference._dense_gradients
 _REFERENCE = (reference.dense_gradients, _dense, layers.dense_backward)
@@ -84,3 +85,10 @@ def _judge_dense(case, value):
 SPECS = {"dense_gradients": Spec("dense_gradients", ("a_prev", "delta"), _dense_cases,
                                  _judge_dense, _REFERENCE)}
 
+
+# The graded parts this module judges, collected by ``checks.registry``.
+PARTS = (
+    Part("dense_gradients", "01_xor", 2, "`dense_gradients(a_prev, delta)`",
+         "`dW` and `db` with their shapes, `db` summed with `keepdims`",
+         spec=SPECS["dense_gradients"]),
+)

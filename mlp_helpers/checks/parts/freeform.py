@@ -21,6 +21,7 @@ from mlp_helpers.checks.engine.running import (
     shown,
 )
 from mlp_helpers.checks.engine.values import numbers
+from mlp_helpers.checks.part import Part
 from mlp_helpers.checks.parts.backprop_mistakes import (
     gradient_fixture,
     judge_gradients,
@@ -214,4 +215,16 @@ def diagnose_matching_learning_rate(student, hidden=True):
     return None
 
 
-
+# The graded parts this module judges, collected by ``checks.registry``.
+PARTS = (
+    Part("train_xor", "01_xor", 3, "`train_xor(X, Y, hidden_units=5, lr, epochs, seed=0)`",
+         "trained with the reference helpers: XOR solved, every parameter moved; when graded, "
+         "also XNOR at new seeds", diagnose=diagnose_train_xor, network=True),
+    Part("xor_loss_and_gradients", "02_mse_gradient", 3,
+         "`xor_loss_and_gradients(params, X, Y)`",
+         "the loss and every gradient against the reference network, the layer of a mistake",
+         diagnose=diagnose_xor_loss_and_gradients, network=True),
+    Part("matching_learning_rate", "02_mse_gradient", 2, "`matching_learning_rate(lr_mean, n)`",
+         "a run on the summed loss that follows the mean's run exactly; when graded, new n "
+         "and rate", diagnose=diagnose_matching_learning_rate),
+)

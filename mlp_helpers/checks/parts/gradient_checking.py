@@ -10,6 +10,7 @@ from mlp_helpers.checks.engine.fixtures import seeded
 from mlp_helpers.checks.engine.mistakes import Factor, Finding, Structure
 from mlp_helpers.checks.engine.spec import Case, Spec
 from mlp_helpers.checks.engine.values import close, described, numbers, shape_of
+from mlp_helpers.checks.part import Part
 
 _numerical_gradient, _relative_error = reference.numerical_gradient, reference.relative_error
 _REFERENCE = {
@@ -292,3 +293,13 @@ SPECS = {
                            _REFERENCE["relative_error"]),
 }
 
+
+# The graded parts this module judges, collected by ``checks.registry``.
+PARTS = (
+    Part("numerical_gradient", "02_mse_gradient", 2, "`numerical_gradient(f, x, h=1e-5)`",
+         "central differences of any shape of `x`, `x` restored afterwards",
+         spec=SPECS["numerical_gradient"]),
+    Part("relative_error", "02_mse_gradient", 1, "`relative_error(x, y)`",
+         "the largest elementwise relative error, entries of both signs and zeros",
+         spec=SPECS["relative_error"]),
+)

@@ -5,6 +5,7 @@ from mlp_helpers.activations import _sigmoid
 from mlp_helpers.checks.engine.fixtures import standard_cases
 from mlp_helpers.checks.engine.mistakes import Factor, flipped
 from mlp_helpers.checks.engine.spec import Spec
+from mlp_helpers.checks.part import Part
 from mlp_helpers.checks.parts.loss_pair import arrays, judge_pair, k_of, n_of
 
 _squared_sum = losses._squared_error_sum
@@ -59,3 +60,10 @@ SPECS = {
     "mse_loss": Spec("mse_loss", ("a", "y"), _mse_cases, _judge_mse,
                      (losses.mse_loss, _squared_sum)),
 }
+
+
+# The graded parts this module judges, collected by ``checks.registry``.
+PARTS = (
+    Part("mse_loss", "02_mse_gradient", 2, "`mse_loss(a, y)`",
+         "the mean loss (a float) and `(a - y) / n`", spec=SPECS["mse_loss"]),
+)

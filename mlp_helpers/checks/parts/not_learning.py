@@ -17,6 +17,7 @@ from mlp_helpers.checks.engine.mistakes import Structure
 from mlp_helpers.checks.engine.running import absent
 from mlp_helpers.checks.engine.spec import Case, Spec
 from mlp_helpers.checks.kernel.remote import evaluate
+from mlp_helpers.checks.part import Part
 
 _relu, _relu_derivative = reference._relu, reference._relu_derivative
 _init = initialisation.init_for_activation
@@ -221,3 +222,19 @@ def _statistics(name, shown, W, fan_in, fan_out, activation):
                      f"{got / want:.2g} times the one a {activation} layer needs (with {shown}). "
                      "Revisit the variance of each scheme and how a standard deviation "
                      "scales a draw.")
+
+
+# The graded parts this module judges, collected by ``checks.registry``.
+PARTS = (
+    Part("relu", "04_not_learning", 1, "`relu(z)`",
+         "`max(z, 0)` on inputs with exact zeros, read-only, float32 and 1-D inputs",
+         spec=SPECS["relu"]),
+    Part("relu_derivative", "04_not_learning", 1, "`relu_derivative(a)`",
+         "1 where `a > 0`, 0 where `a == 0` (the course's choice at the kink)",
+         spec=SPECS["relu_derivative"]),
+    Part("init_for_activation", "04_not_learning", 2,
+         "`init_for_activation(fan_in, fan_out, activation, rng)`",
+         "shape, mean 0 and the variance of Xavier or He within 5 % on 120,000 draws; the "
+         "same seed gives the same weights, another seed others",
+         diagnose=diagnose_init_for_activation),
+)

@@ -14,6 +14,7 @@ from mlp_helpers.checks.engine.core import Diagnosis
 from mlp_helpers.checks.engine.fixtures import salt, seeded
 from mlp_helpers.checks.engine.running import absent, failed_call, run, shown
 from mlp_helpers.checks.engine.values import numbers
+from mlp_helpers.checks.part import Part
 from mlp_helpers.data import xor
 from mlp_helpers.gradcheck import GRADIENT_CHECK_THRESHOLD
 
@@ -118,3 +119,12 @@ def diagnose_sanity_report(student, hidden=True):
             return Diagnosis("other", f"`{NAME}` does not catch a network {what} {which}: "
                              f"report[{key!r}] should be False there. {hint}")
     return None
+
+
+# The graded parts this module judges, collected by ``checks.registry``.
+PARTS = (
+    Part("sanity_report", "04_not_learning", 3, "`sanity_report(net, X, Y)`",
+         "a healthy network passes all three checks; one with a wrong backward pass (for "
+         "the weights, or for the biases only), a large initialisation or equal weights is "
+         "caught; when graded, new networks", diagnose=diagnose_sanity_report),
+)
