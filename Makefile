@@ -32,10 +32,13 @@ lint: $(READY)
 	$(BIN)/ruff check .
 
 # The student notebooks in release/ are generated from source/ (solutions and hidden tests
-# removed); a test fails when the committed release/ differs from what this makes.
+# removed); a test fails when the committed release/ differs from what this makes. First the
+# graded parts' records are written into source/ and docs/diagnoses.md (their points, test
+# cells, section numbers and tables: scripts/sync_parts.py, docs/contributing.md).
 ASSIGNMENTS := 01_xor 02_mse_gradient 03_mnist 04_not_learning
 .PHONY: release check
 release: $(READY)
+	$(BIN)/python scripts/sync_parts.py
 	for id in $(ASSIGNMENTS); do PATH='$(CURDIR)/$(BIN)':"$$PATH" $(BIN)/nbgrader generate_assignment $$id --force || exit 1; done
 
 # Grade one notebook with the hidden tests, as the instructor would, its code in the sandbox:

@@ -1,5 +1,7 @@
 """One record per graded part: the docs, the notebooks and the checks agree with it."""
 
+import dataclasses
+import importlib.util
 from pathlib import Path
 
 import nbformat
@@ -10,12 +12,49 @@ from mlp_helpers.checks import registry as parts
 from mlp_helpers.grading.judge import calls_in
 
 REPO = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("sync_parts", REPO / "scripts" / "sync_parts.py")
+sync_parts = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(sync_parts)
 
 
 def test_the_table_of_graded_parts_in_the_docs_is_made_from_the_records():
     text = (REPO / "docs" / "diagnoses.md").read_text()
     table = text.split("<!-- graded parts -->\n")[1].split("\n<!-- end of graded parts -->")[0]
-    assert table == parts.table(), "run `python -m mlp_helpers.checks` and paste its table"
+    assert table == parts.table(), "run `make release` (or `python scripts/sync_parts.py`)"
+
+
+def test_source_notebooks_and_docs_hold_the_points_the_records_give():
+    # The working tree: a part recorded a minute ago is checked before it is committed.
+    out_of_step = sync_parts.out_of_step(REPO)
+    assert not out_of_step, (f"{sorted(str(path.relative_to(REPO)) for path in out_of_step)} "
+                             "differ from the records of the graded parts: run `make release` "
+                             "(or `python scripts/sync_parts.py`)")
+
+
+def test_sync_writes_a_records_points_into_its_cell_heading_and_table(monkeypatch):
+    record = checks.PARTS["relu_derivative"]
+    monkeypatch.setitem(sync_parts.PARTS, "relu_derivative",
+                        dataclasses.replace(record, points=5))
+    path = REPO / "source" / "04_not_learning" / "04_not_learning.ipynb"
+    cells = nbformat.reads(sync_parts.synced_notebook(path), as_version=4).cells
+    test = next(cell for cell in cells if cell.metadata.get("nbgrader", {}).get("grade_id")
+                == "test_relu_derivative")
+    assert test.metadata.nbgrader["points"] == 5
+    assert "| 2. `relu_derivative` | 5 |" in cells[0].source
+    assert any(cell.source.startswith("## 2. Its derivative, from the activation (5 points)")
+               for cell in cells)
+
+
+def test_sync_adds_the_test_cell_of_a_part_that_has_none():
+    path = REPO / "source" / "01_xor" / "01_xor.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells = [cell for cell in notebook.cells
+                      if cell.metadata.get("nbgrader", {}).get("grade_id") != "test_hidden_delta"]
+    sync_parts.add_missing_test_cells(notebook, "01_xor")
+    original = nbformat.read(path, as_version=4)
+    assert [cell.source for cell in notebook.cells] == [cell.source for cell in original.cells]
+    assert [cell.metadata for cell in notebook.cells] == [cell.metadata
+                                                          for cell in original.cells]
 
 
 @pytest.mark.parametrize("assignment", grading.ASSIGNMENTS)
