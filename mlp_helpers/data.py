@@ -141,3 +141,76 @@ def load_mnist_3v7(flatten=True, validation_size=0, seed=0, dtype=np.float64):
         val = Split(train.X[held], train.labels[held], train.Y[held])
         train = Split(train.X[kept], train.labels[kept], train.Y[kept])
     return MNIST3v7(train=train, val=val, test=test)
+
+
+# All ten digits: the first 30,000 MNIST training images (in MNIST's order) and all 10,000 test
+# images, built by scripts/build_mnist_10.py (provenance and licence in data/README.md).
+MNIST_10_PATH = Path(__file__).with_name("data") / "mnist_10.npz"
+MNIST_10_SHA256 = "a6c039e52236aa4afc5bfccb3e4cd6b6f7ccad898a53db59f12c61b536e3760e"
+
+
+@dataclass(frozen=True)
+class DigitSplit:
+    """One part of the ten-digit data.
+
+    ``X`` is ``(n, 784)`` (or ``(n, 28, 28)``) floats in [0, 1]; ``labels`` is ``(n,)`` ints,
+    the digit itself (0 to 9); ``Y`` is ``(n, 10)`` one-hot, column ``k`` for digit ``k``.
+    """
+
+    X: np.ndarray
+    labels: np.ndarray
+    Y: np.ndarray
+
+    def __len__(self):
+        return len(self.labels)
+
+
+@dataclass(frozen=True)
+class MNIST10:
+    """Train (30,000 digits) and test (10,000) splits of all ten digits."""
+
+    train: DigitSplit
+    test: DigitSplit
+
+
+@lru_cache(maxsize=1)
+def _raw_mnist_10(path):
+    if not path.is_file():
+        raise DataFileError(f"The ten-digit MNIST file is missing: {path}. It ships with the "
+                            "repository; restore it with `git checkout -- mlp_helpers/data` or "
+                            "rebuild it with `python scripts/build_mnist_10.py`.")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != MNIST_10_SHA256:
+        raise DataFileError(f"The ten-digit MNIST file {path} is corrupt: its sha256 is "
+                            f"{digest}, expected {MNIST_10_SHA256}. Restore it with "
+                            "`git checkout -- mlp_helpers/data`.")
+    with np.load(path) as archive:
+        return {key: archive[key] for key in ("x_train", "y_train", "x_test", "y_test")}
+
+
+def _digit_split(images, digits, flatten, dtype):
+    shape = (len(images), int(np.prod(images.shape[1:]))) if flatten else images.shape
+    X = prefaulted_empty(shape, dtype)
+    np.divide(images.reshape(X.shape), X.dtype.type(255.0), out=X, dtype=X.dtype)
+    labels = digits.astype(np.int64)
+    return DigitSplit(X=X, labels=labels, Y=np.eye(10, dtype=dtype)[labels])
+
+
+def load_mnist_10(flatten=True, dtype=np.float64):
+    """Real MNIST, all ten digits, pixels scaled to [0, 1]; the file is checked first.
+
+    Parameters
+    ----------
+    flatten : bool
+        ``X`` is ``(n, 784)`` when True, ``(n, 28, 28)`` when False.
+    dtype : numpy float dtype
+
+    Returns
+    -------
+    MNIST10
+        ``train``: the first 30,000 MNIST training digits; ``test``: all 10,000 test digits.
+    """
+    raw = _raw_mnist_10(MNIST_10_PATH)
+    dtype = np.dtype(dtype).type
+    return MNIST10(train=_digit_split(raw["x_train"], raw["y_train"], flatten, dtype),
+                   test=_digit_split(raw["x_test"], raw["y_test"], flatten, dtype))

@@ -91,3 +91,29 @@ def sigmoid_backward(da, cache):
     da = as_array("da", da)
     require_shape("da", da, a.shape)
     return da * a * (1.0 - a)
+
+
+def linear_backward(dout, cache):
+    """Backward pass of ``out = X @ W + b``: the gradients of all three of its inputs.
+
+    The layer seen as one node of a graph: it takes ``dL/dout`` and returns a gradient for
+    every input, ``dX`` included, so layers chain without knowing their neighbours.
+
+    Parameters
+    ----------
+    dout : (n, fan_out) array
+        ``dL/dout``; for a layer ``z_l`` this is ``delta_l``, already divided by n.
+    cache : tuple ``(X, W, b)``
+        ``X`` (n, fan_in), ``W`` (fan_in, fan_out), ``b`` (1, fan_out).
+
+    Returns
+    -------
+    dX : (n, fan_in) array
+        ``dout @ W.T``.
+    dW : (fan_in, fan_out) array
+        ``X.T @ dout``.
+    db : (1, fan_out) array
+        ``dout`` summed over the rows: ``b`` was added to every row.
+    """
+    X, W, _ = cache
+    return dense_backward(dout, (as_array("X", X, ndim=2), as_array("W", W, ndim=2)))
