@@ -15,11 +15,11 @@ import pytest
 from sandboxing import SANDBOXED
 from student_bank import BANK
 
-from mlp_helpers import grading
+from mlp_helpers import checks, grading
 
 ASSIGNMENT = "01_xor"
 SOURCE = Path(__file__).resolve().parents[1] / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-PARTS = ["sigmoid", "sigmoid_derivative", "output_delta_mse", "hidden_delta", "dense_gradients"]
+PARTS = [name for name, part in checks.PARTS.items() if part.assignment == ASSIGNMENT]
 BY_ID = {str(entry): entry for entry in BANK}
 
 # student -> {part they got wrong: (the cell they wrote, words their feedback must show)}.

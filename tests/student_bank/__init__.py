@@ -1,7 +1,10 @@
-"""A bank of student solutions: planted bugs, each with the code it must get, and correct ones.
+"""A bank of student answers: planted bugs, each with the code it must get, and correct ones.
 
-Each module holds functions written the way students write them (loops, ``np.dot``, in-place
-updates, helpers, lambdas). ``BANK`` lists every entry; ``expected`` is ``None`` for a correct one.
+Each module holds answers written the way students write them (loops, ``np.dot``, in-place
+updates, helpers, lambdas), keyed by the name of the graded part they answer. Every graded part
+has planted bugs and correct answers (``tests/test_checks_bank.py``). ``ENTRIES`` lists them all;
+``BANK`` the functions checked in well under a second (the tests that run every entry in a
+kernel or many times go through it). ``expected`` is ``None`` for a correct answer.
 """
 
 from dataclasses import dataclass
@@ -9,29 +12,47 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Entry:
-    name: str  # the graded function it stands for
+    name: str  # the graded part it answers
     expected: object  # the diagnosis code it must get, or None
-    function: object
+    function: object  # the answer: a function, or the value of a part whose answer is a value
     label: str
+    slow: bool = False  # its check takes seconds (a training run on MNIST)
 
     def __str__(self):
         return f"{self.name}-{self.label}"
 
 
+ENTRIES = []
 BANK = []
 
 
-def planted(name, expected, label=None):
-    """Register the decorated function as a solution of ``name`` that must get ``expected``."""
+def _add(entry):
+    ENTRIES.append(entry)
+    if callable(entry.function) and not entry.slow:
+        BANK.append(entry)
+
+
+def planted(name, expected, label=None, slow=False):
+    """Register the decorated function as an answer of ``name`` that must get ``expected``."""
     def register(function):
-        BANK.append(Entry(name, expected, function, label or function.__name__))
+        _add(Entry(name, expected, function, label or function.__name__, slow))
         return function
     return register
 
 
-def correct(name, label=None):
-    """Register a correct solution, written differently from the reference."""
-    return planted(name, None, label)
+def correct(name, label=None, slow=False):
+    """Register a correct answer, written differently from the reference."""
+    return planted(name, None, label, slow)
+
+
+def planted_value(name, expected, label, value):
+    """Register ``value`` as the answer of ``name`` (a part whose answer is a value)."""
+    _add(Entry(name, expected, value, label))
+
+
+def correct_value(name, label, value):
+    """Register ``value`` as a correct answer of ``name``."""
+    planted_value(name, None, label, value)
 
 
 from student_bank import (  # noqa: E402, F401
@@ -40,6 +61,8 @@ from student_bank import (  # noqa: E402, F401
     deltas,
     gradcheck,
     losses,
+    mnist_training,
     not_learning,
     training,
+    values,
 )

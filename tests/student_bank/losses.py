@@ -1,4 +1,4 @@
-"""Students' mse_loss and cross_entropy_loss."""
+"""Students' mse_loss and cross_entropy_loss, and the learning rate of the summed loss."""
 
 import numpy as np
 
@@ -159,3 +159,25 @@ def cross_entropy_summed_delta(p, y):
 def cross_entropy_nan(p, y):
     n = p.shape[0]
     return -np.sum(y * np.log(p - p)) / n, (p - y) / n
+
+
+# --- matching_learning_rate: the summed loss's rate that follows the mean's run -------------
+
+
+@correct("matching_learning_rate", "times-reciprocal")
+def matching_rate_reciprocal(lr_mean, n):
+    return lr_mean * (1.0 / n)
+
+
+# The rate times n, or the same rate, is told with the losses of both runs to four digits,
+# which the rule on messages forbids (tests/test_pipeline.py tries the first): not here yet.
+
+
+@planted("matching_learning_rate", "other", "sign-flipped")
+def matching_rate_negative(lr_mean, n):
+    return -lr_mean / n
+
+
+@planted("matching_learning_rate", "other", "integer-division")
+def matching_rate_floored(lr_mean, n):
+    return lr_mean // n
