@@ -44,7 +44,7 @@ TRICKS = {
     "vars": "import mlp_helpers.checks as _c\n"
             "vars(_c).update({name: (lambda *args, **kwargs: None) for name in list(vars(_c))\n"
             "                 if name.startswith('check_')})\n",
-    "code": "from mlp_helpers.checks import parts as _parts\n"
+    "code": "from mlp_helpers.checks import registry as _parts\n"
             "_parts.check.__code__ = (lambda *args, **kwargs: None).__code__\n",
     "sys_modules": "import sys, types\n"
                    "_fake = types.ModuleType('mlp_helpers.checks')\n"
@@ -52,7 +52,7 @@ TRICKS = {
                    "sys.modules['mlp_helpers.checks'] = _fake\n"
                    "import mlp_helpers\n"
                    "mlp_helpers.checks = _fake\n",
-    "registry": "from mlp_helpers.checks import parts as _parts\n"
+    "registry": "from mlp_helpers.checks import registry as _parts\n"
                 "for _name in list(_parts.PARTS):\n"
                 "    _parts.PARTS[_name] = _parts.Part(_name, '', 0, '', '',\n"
                 "                                      diagnose=lambda *args, **kwargs: None)\n",
