@@ -6,7 +6,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from committed import committed_bytes
+from committed import course_bytes
 from nbgrader.validator import Validator
 from traitlets.config import Config
 
@@ -22,9 +22,9 @@ WRITTEN = {"01_xor": ["explain_loss_not_gradient"], "02_mse_gradient": ["explain
 
 
 def notebook(folder, assignment):
-    """The committed notebook (a learner may have filled in release/ in their working copy)."""
+    """source/ of the working tree; release/ as staged (a learner may have filled it in)."""
     path = REPO / folder / assignment / f"{assignment}.ipynb"
-    return nbformat.reads(committed_bytes(path).decode(), as_version=4)
+    return nbformat.reads(course_bytes(path).decode(), as_version=4)
 
 
 def grading_of(cell):
@@ -87,7 +87,7 @@ def test_points_table_in_the_introduction_matches_the_cells(assignment):
 def test_release_holds_no_solution_hidden_test_or_model_answer(assignment):
     source = {grading_of(cell).get("grade_id"): cell
               for cell in notebook("source", assignment).cells}
-    text = committed_bytes(REPO / "release" / assignment / f"{assignment}.ipynb").decode()
+    text = course_bytes(REPO / "release" / assignment / f"{assignment}.ipynb").decode()
     for banned in ("BEGIN SOLUTION", "HIDDEN TESTS", "hidden=True", "expected="):
         assert banned not in text
     for name in WRITTEN[assignment]:

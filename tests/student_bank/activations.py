@@ -85,7 +85,8 @@ def sigmoid_rows_and_columns(z):
 
 planted("sigmoid", "calls-reference", "import-alias")(lambda z: reference_sigmoid(z))
 planted("sigmoid", "calls-reference", "module-attribute")(lambda z: act.sigmoid(z) * 1.0)
-planted("sigmoid", "calls-reference", "private-kernel")(lambda z: act._sigmoid(np.asarray(z)))
+planted("sigmoid", "calls-reference", "unchecked-kernel")(
+    lambda z: act.sigmoid_unchecked(np.asarray(z)))
 planted("sigmoid", "calls-reference", "partial")(functools.partial(mlp_helpers.sigmoid))
 
 
