@@ -126,3 +126,95 @@ def test_a_submission_too_large_to_copy_costs_only_its_student(course):
     assert done.returncode == 0, done.stderr[-2000:]
     assert collected == [ME]
     assert f"Not collected: {big.name}: Directory size is too big." in done.stderr
+
+
+# One Unix user for the whole class, as in Zero-to-JupyterHub (every pod runs as uid 1000):
+# each student's server submits as that one user, in the student's own name, and the students
+# have no account where collect runs. nbgrader's switch for it is check_owner=False.
+SHARED_UID_CLASS = ("ada-shared", "grace-shared", "linus-shared")
+NO_OWNER_CHECK = "--ExchangeCollect.check_owner=False"
+
+
+def submit_as(course, student, notebook, work):
+    """``nbgrader submit --student=<student>`` by this user, as a shared-uid server does."""
+    folder = work / student / ASSIGNMENT
+    folder.mkdir(parents=True)
+    nbformat.write(notebook, folder / f"{ASSIGNMENT}.ipynb")
+    submitted = subprocess.run(
+        [sys.executable, "-m", "nbgrader", "submit", ASSIGNMENT, "--course",
+         "backprop-from-scratch", f"--Exchange.root={course / '.exchange'}",
+         f"--student={student}"],
+        cwd=folder.parent, env=grading.environment(), capture_output=True, text=True,
+        check=False)
+    assert submitted.returncode == 0, submitted.stderr[-2000:]
+
+
+@pytest.fixture
+def shared_uid_class(course, tmp_path):
+    """The course of ``course``, and a submission by each of three students under one uid."""
+    for student in SHARED_UID_CLASS:
+        with pytest.raises(KeyError):
+            pwd.getpwnam(student)  # no account here, as in the formgrader's pod
+    release = nbformat.read(course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
+    full = grading.fill_in(course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
+                           grading.solutions(course / "source" / ASSIGNMENT /
+                                             f"{ASSIGNMENT}.ipynb"))
+    for student, notebook in zip(SHARED_UID_CLASS, (full, release, full), strict=True):
+        submit_as(course, student, notebook, tmp_path / "servers")
+    return course
+
+
+def collected_names(course):
+    return sorted(path.name for path in (course / "submitted").glob("*")
+                  if (path / ASSIGNMENT).is_dir()) if (course / "submitted").is_dir() else []
+
+
+def test_on_one_shared_uid_nothing_is_collected_while_owners_are_checked(shared_uid_class):
+    done = grading.nbgrader(shared_uid_class, "collect", ASSIGNMENT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert collected_names(shared_uid_class) == [ME]
+    for student in SHARED_UID_CLASS:
+        assert f": there is no user {student} on this machine." in done.stderr
+
+
+def test_on_one_shared_uid_check_owner_false_collects_and_grades_the_class(shared_uid_class):
+    done = grading.nbgrader(shared_uid_class, "collect", ASSIGNMENT, NO_OWNER_CHECK)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Not collected" not in done.stderr
+    assert collected_names(shared_uid_class) == sorted([*SHARED_UID_CLASS, ME])
+    graded = grading.autograde(shared_uid_class, ASSIGNMENT, sandboxed=False)
+    assert graded.returncode == 0, graded.stderr[-3000:]
+    points = grading.max_scores(shared_uid_class / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+    tests = [cell for cell in points if cell.startswith("test")]  # not the hand-graded answer
+    total = {student: sum(parts[cell] for cell in tests)
+             for student, parts in grading.scores(shared_uid_class, ASSIGNMENT).items()}
+    assert total["ada-shared"] == total["linus-shared"] == sum(points[cell] for cell in tests)
+    assert total["grace-shared"] == 0
+
+
+def test_without_the_owner_check_links_and_fifos_are_still_refused(shared_uid_class):
+    linked = planted(shared_uid_class, f"ada-shared+{ASSIGNMENT}+{{stamp}}")
+    notebook = linked / f"{ASSIGNMENT}.ipynb"
+    notebook.unlink()
+    notebook.symlink_to(shared_uid_class / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+    piped = planted(shared_uid_class, f"grace-shared+{ASSIGNMENT}+{{stamp}}", minutes_later=6)
+    os.mkfifo(piped / "answers")
+    done = grading.nbgrader(shared_uid_class, "collect", ASSIGNMENT, NO_OWNER_CHECK)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert f"{linked.name}/{ASSIGNMENT}.ipynb is a symbolic link" in done.stderr
+    assert f"{piped.name}/answers is not a plain file or folder" in done.stderr
+    # Each student's earlier, plain submission is collected in place of the refused one.
+    assert collected_names(shared_uid_class) == sorted([*SHARED_UID_CLASS, ME])
+    ada = shared_uid_class / "submitted" / "ada-shared" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    assert not ada.is_symlink()
+    assert "BEGIN SOLUTION" not in ada.read_text()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="a file of another user needs root to make")
+def test_without_the_owner_check_a_file_of_another_user_is_still_refused(shared_uid_class):
+    mixed = planted(shared_uid_class, f"linus-shared+{ASSIGNMENT}+{{stamp}}")
+    os.chown(mixed / f"{ASSIGNMENT}.ipynb", pwd.getpwnam("nobody").pw_uid, -1)
+    done = grading.nbgrader(shared_uid_class, "collect", ASSIGNMENT, NO_OWNER_CHECK)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert (f"{mixed.name}/{ASSIGNMENT}.ipynb belongs to nobody, not to {ME}"
+            in done.stderr)

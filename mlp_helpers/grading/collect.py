@@ -15,6 +15,14 @@ submissions, which are collected as usual (the newest one). A submission that ca
 (larger than ``CourseDirectory.max_dir_size``, a file the grader may not read) costs that
 student its collection, named in the log, where nbgrader would stop the whole class there.
 ``nbgrader_config.py`` puts it in place of nbgrader's (``c.ExchangeFactory.collect``).
+
+Where every student's server runs as one Unix user (Zero-to-JupyterHub: every pod is uid 1000,
+and the students have no account where collect runs), ownership says nothing, and nbgrader's
+``--ExchangeCollect.check_owner=False`` turns its check off: then the name on the folder is
+trusted, so a student who can write into ``inbound/`` can hand in a folder in a classmate's
+name, which is then collected as theirs (the newest one counts). Everything else is still
+refused: links, FIFOs and other special files, hard links, and a folder holding anything made
+by another user than the folder itself.
 """
 
 import os
@@ -27,12 +35,25 @@ from nbgrader.exchange.abc.exchange import ExchangeError
 from nbgrader.exchange.default.collect import ExchangeCollect
 
 
-def refusal(folder, student):
-    """Why ``folder`` cannot be ``student``'s submission, or ``None`` when it can."""
-    try:
-        uid = pwd.getpwnam(student).pw_uid
-    except KeyError:
-        return f"there is no user {student} on this machine"
+def refusal(folder, student, check_owner=True):
+    """Why ``folder`` cannot be ``student``'s submission, or ``None`` when it can.
+
+    ``check_owner=False`` (one Unix user for every student): the folder need not belong to
+    ``student``, who need not have an account here, but all in it must belong to the folder's
+    owner.
+    """
+    if check_owner:
+        try:
+            uid = pwd.getpwnam(student).pw_uid
+        except KeyError:
+            return f"there is no user {student} on this machine"
+        owner = student
+    else:
+        try:
+            uid = os.lstat(folder).st_uid
+        except OSError as error:  # removed while being looked at, say
+            return f"{os.path.basename(folder)} cannot be looked at ({type(error).__name__})"
+        owner = _owner(uid)
     for root, folders, files in os.walk(folder):
         for path in [root, *(os.path.join(root, name) for name in folders + files)]:
             shown = os.path.relpath(path, os.path.dirname(folder))
@@ -45,7 +66,7 @@ def refusal(folder, student):
             if not (stat.S_ISDIR(status.st_mode) or stat.S_ISREG(status.st_mode)):
                 return f"{shown} is not a plain file or folder"
             if status.st_uid != uid:
-                return f"{shown} belongs to {_owner(status.st_uid)}, not to {student}"
+                return f"{shown} belongs to {_owner(status.st_uid)}, not to {owner}"
             if stat.S_ISREG(status.st_mode) and status.st_nlink > 1:
                 return f"{shown} is a hard link"
     return None
@@ -68,7 +89,7 @@ class OwnedCollect(ExchangeCollect):
         except (ExchangeError, ValueError, OverflowError):
             reason = "its name is not <student>+<assignment>+<time>"
         else:
-            reason = refusal(path, record["username"])
+            reason = refusal(path, record["username"], self.check_owner)
             if reason is None:
                 return record
         # Its own group of one (no user name holds a colon): it never hides a real submission.
