@@ -2,13 +2,17 @@
 """The people of a class on the hub, from a roster (CSV): Unix accounts, groups, hub settings.
 
 The roster has a header and one row per person: ``username,role`` (``role`` is ``instructor``,
-``grader`` or ``student``; more columns are ignored). For each person this creates a Unix
+``grader`` or ``student``), and, optional, ``first_name``, ``last_name``, ``email`` and
+``lms_user_id`` (the student's id in the LMS, e.g. Canvas's user id): these go to nbgrader's
+gradebook, where the formgrader shows them and the LMS export (``mlp_helpers.grading.lms``)
+finds each student by them. Other columns are ignored. For each person this creates a Unix
 account (home folder 0700) in the group of their role; it creates the grader account that owns
 the course folder and runs the formgrader, the course folder (a copy of the repository's
 ``nbgrader_config.py`` and ``source/``, readable by the owner and the instructors only), the
-shared exchange outside it, nbgrader's global configuration (course id, exchange) and
-``hub.json`` and ``roster.json``, which ``jupyterhub_config.py`` reads. Run again, it adds only
-what is missing. ``--remove`` deletes the roster's accounts (and their home folders).
+shared exchange outside it, nbgrader's global configuration (course id, exchange), the
+students in the gradebook and ``hub.json`` and ``roster.json``, which ``jupyterhub_config.py``
+reads. Run again, it adds what is missing and updates the students' names and addresses.
+``--remove`` deletes the roster's accounts (and their home folders).
 
 Called by ``hub/setup.sh``; docs/hub.md.
 """
@@ -23,6 +27,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROLES = ("instructor", "grader", "student")
@@ -56,6 +61,64 @@ def read_roster(path):
             seen[name] = line
             people[role].append(name)
     return people
+
+
+# The roster's optional columns, named as nbgrader's gradebook names them ("first name" and
+# "First_Name" are read as first_name).
+DETAILS = ("first_name", "last_name", "email", "lms_user_id")
+EMAIL = re.compile(r"[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+")
+
+
+def read_details(path):
+    """The optional columns of the roster's students: ``{username: {column: value}}``.
+
+    The columns are ``DETAILS``; a missing or empty one is ``""``.
+    """
+    details = {}
+    with open(path, newline="", encoding="utf-8") as file:
+        reader = csv.DictReader(file)
+        reader.fieldnames = [re.sub(r"[\s-]+", "_", (name or "").strip().lower())
+                             for name in reader.fieldnames or []]
+        for line, row in enumerate(reader, start=2):
+            if (row.get("role") or "").strip().lower() != "student":
+                continue
+            found = {key: (row.get(key) or "").strip() for key in DETAILS}
+            if found["email"] and not EMAIL.fullmatch(found["email"]):
+                sys.exit(f"{path}:{line}: {found['email']!r} is not an e-mail address")
+            details[(row.get("username") or "").strip()] = found
+    return details
+
+
+def gradebook_students(course_dir, details, nbgrader, user=None, exchange=None):
+    """Add (or update) the students of ``details`` (``read_details``) in the course's gradebook.
+
+    Runs ``nbgrader db student import`` (``nbgrader``: the command, a list) in ``course_dir``,
+    as ``user`` when given (the grader account, which owns the gradebook), with the exchange
+    ``exchange``.
+    """
+    with tempfile.TemporaryDirectory(prefix="roster-") as folder:
+        os.chmod(folder, 0o755)  # the grader account reads the file
+        table = Path(folder) / "students.csv"
+        with open(table, "w", newline="", encoding="utf-8") as file:
+            writer = csv.writer(file)
+            writer.writerow(["id", *DETAILS])
+            writer.writerows([name, *(found[key] for key in DETAILS)]
+                             for name, found in details.items())
+        os.chmod(table, 0o644)
+        environment = {**os.environ, **({"BACKPROP_EXCHANGE": str(exchange)} if exchange
+                                        else {})}
+        # nbgrader runs the venv's `alembic` when it creates the gradebook.
+        environment["PATH"] = os.pathsep.join([str(Path(nbgrader[0]).parent),
+                                               environment.get("PATH", "")])
+        command = [*nbgrader, "db", "student", "import", str(table)]
+        if user:
+            environment["HOME"] = pwd.getpwnam(user).pw_dir
+            command = ["runuser", "-u", user, "--", *command]
+        done = subprocess.run(command, cwd=course_dir, env=environment, capture_output=True,
+                              text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"the students could not be added to the gradebook (nbgrader db student "
+                 f"import): {done.stderr.strip()[-1500:]}")
 
 
 def _exists(lookup, name):
@@ -225,6 +288,14 @@ def main(argv=None):
     course_exchange(exchange / COURSE_ID, args.grader)
     venv = Path(args.prefix) / "venv"
     global_nbgrader_config(venv, exchange)
+    # The students in the gradebook, with their names and addresses, before anyone submits:
+    # the formgrader lists them, and the LMS export has a row for each, submitted or not.
+    gradebook_students(args.course_dir, read_details(args.roster),
+                       [str(venv / "bin" / "nbgrader")], user=args.grader, exchange=exchange)
+    gradebook = Path(args.course_dir) / "gradebook.db"
+    os.chown(gradebook, pwd.getpwnam(args.grader).pw_uid,
+             grp.getgrnam(unix_groups["instructor"]).gr_gid)
+    os.chmod(gradebook, 0o660)
 
     state.mkdir(parents=True, exist_ok=True)
     os.chmod(state, 0o700)

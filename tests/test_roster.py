@@ -9,6 +9,7 @@ import importlib.util
 import json
 import os
 import pwd
+import sys
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,57 @@ def test_a_course_folder_someone_made_first_in_the_exchange_is_refused(roster, t
     made = tmp_path / "made"
     roster.course_exchange(made, "root")
     assert (made.stat().st_uid, made.stat().st_mode & 0o7777) == (0, 0o755)
+
+
+def test_the_roster_s_optional_columns_give_each_student_a_name_and_an_address(roster, tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_text('username,role,First name,Last-Name,Email,lms_user_id\n'
+                    'ada,instructor,Ada,Lovelace,ada@uni.example,\n'
+                    's_001,student,"José, Jr.",Núñez,jose@uni.example,4242\n'
+                    's-002,student,,,,\n', encoding="utf-8")
+    assert roster.read_details(path) == {
+        "s_001": {"first_name": "José, Jr.", "last_name": "Núñez", "email": "jose@uni.example",
+                  "lms_user_id": "4242"},
+        "s-002": {"first_name": "", "last_name": "", "email": "", "lms_user_id": ""}}
+
+
+def test_a_roster_without_the_optional_columns_still_reads(roster, tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_text("username,role\ntom,grader\ns_001,student\n")
+    assert roster.read_roster(path)["student"] == ["s_001"]
+    assert roster.read_details(path) == {
+        "s_001": {"first_name": "", "last_name": "", "email": "", "lms_user_id": ""}}
+
+
+def test_an_address_that_is_not_one_is_refused_with_its_line(roster, tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_text("username,role,email\ntom,grader,\ns_001,student,s001 at uni\n")
+    assert refusal(lambda: roster.read_details(path)) == (
+        f"{path}:3: 's001 at uni' is not an e-mail address")
+
+
+def test_the_roster_s_students_reach_nbgraders_gradebook_with_names_and_addresses(
+        roster, tmp_path):
+    from nbgrader.api import Gradebook
+
+    from mlp_helpers import grading
+
+    course = grading.make_course(tmp_path / "course", [], sandboxed=False)
+    path = tmp_path / "roster.csv"
+    path.write_text("username,role,first_name,last_name,email\n"
+                    "s_001,student,\"José, Jr.\",Núñez,jose@uni.example\n"
+                    "s_002,student,,,\n", encoding="utf-8")
+    nbgrader = [sys.executable, "-m", "nbgrader"]
+    roster.gradebook_students(course, roster.read_details(path), nbgrader,
+                              exchange=tmp_path / "exchange")
+    # Run again after an edit of the roster: the student is updated, not added twice.
+    path.write_text(path.read_text(encoding="utf-8").replace("jose@", "j.nunez@"),
+                    encoding="utf-8")
+    roster.gradebook_students(course, roster.read_details(path), nbgrader,
+                              exchange=tmp_path / "exchange")
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        students = {student.id: (student.first_name, student.last_name, student.email)
+                    for student in gradebook.students}
+    assert students == {"s_001": ("José, Jr.", "Núñez", "j.nunez@uni.example"),
+                        "s_002": (None, None, None)}
+    assert not (course / ".exchange").exists()  # the exchange given, not one in the course
