@@ -11,7 +11,8 @@ import numpy as np
 from mlp_helpers._validation import as_array
 
 
-def _sigmoid(z):
+def sigmoid_unchecked(z):
+    """``sigmoid`` without the argument checks, for loops that call it on arrays they built."""
     # exp only ever sees -|z|, so it cannot overflow: e = exp(-|z|) lies in (0, 1].
     e = np.exp(-np.abs(z))
     # sigma(z) is 1 / (1 + e) for z >= 0 and e / (1 + e) for z < 0. Since e <= 1, the
@@ -24,16 +25,24 @@ def _sigmoid(z):
     return a
 
 
-def _relu(z):
-    # ``out=...`` keeps a 0-d input an array, as ``_sigmoid`` does; float32 stays float32.
+def sigmoid_derivative_unchecked(a):
+    """``sigmoid_derivative`` without the argument checks: ``a * (1 - a)``, from the activation."""
+    return a * (1.0 - a)
+
+
+def relu_unchecked(z):
+    """``relu`` without the argument checks (a float32 ``z`` stays float32)."""
+    # ``out=...`` keeps a 0-d input an array, as ``sigmoid_unchecked`` does.
     return np.maximum(z, 0.0, out=...)
 
 
-def _relu_derivative(a):
+def relu_derivative_unchecked(a):
+    """``relu_derivative`` without the argument checks: 1.0 where ``a > 0``, else 0.0."""
     return (a > 0).astype(a.dtype)
 
 
-def _softmax(z):
+def softmax_unchecked(z):
+    """``softmax`` without the argument checks, for loops that call it on arrays they built."""
     # Subtracting each row's maximum changes nothing mathematically and keeps exp <= 1.
     shifted = np.exp(z - z.max(axis=1, keepdims=True))
     return shifted / shifted.sum(axis=1, keepdims=True)
@@ -52,7 +61,7 @@ def sigmoid(z):
     -------
     a : array, same shape and float dtype as ``z``
     """
-    return _sigmoid(as_array("z", z))
+    return sigmoid_unchecked(as_array("z", z))
 
 
 def sigmoid_derivative(a):
@@ -66,8 +75,7 @@ def sigmoid_derivative(a):
     -------
     array, same shape as ``a``
     """
-    a = as_array("a", a)
-    return a * (1.0 - a)
+    return sigmoid_derivative_unchecked(as_array("a", a))
 
 
 def softmax(z):
@@ -82,7 +90,7 @@ def softmax(z):
     -------
     p : (n, k) array whose rows are probabilities summing to 1
     """
-    return _softmax(as_array("z", z, ndim=2))
+    return softmax_unchecked(as_array("z", z, ndim=2))
 
 
 def relu(z):
@@ -97,7 +105,7 @@ def relu(z):
     -------
     a : array, same shape and float dtype as ``z``
     """
-    return _relu(as_array("z", z))
+    return relu_unchecked(as_array("z", z))
 
 
 def relu_derivative(a):
@@ -116,7 +124,7 @@ def relu_derivative(a):
     -------
     array of 0.0 and 1.0, same shape and float dtype as ``a``
     """
-    return _relu_derivative(as_array("a", a))
+    return relu_derivative_unchecked(as_array("a", a))
 
 
 # GELU in its tanh form: sqrt(2 / pi) and the cubic's coefficient.

@@ -5,36 +5,54 @@ loss. Going down one layer is always the same two moves of the chain rule: back 
 weights (``delta_next @ W_next.T``), then through the activation (times ``a * (1 - a)`` for a
 sigmoid layer, times ``relu_derivative(a)`` for a ReLU layer).
 
-Each public function checks its arguments; the underscored kernels do the arithmetic alone so
-that training loops, which call them thousands of times on arrays they built themselves, pay
+Each graded function checks its arguments; its ``*_unchecked`` twin does the arithmetic alone
+so that training loops, which call it thousands of times on arrays they built themselves, pay
 nothing for the checks.
 """
 
 from mlp_helpers._validation import as_array, require_shape
+from mlp_helpers.activations import relu_derivative_unchecked, sigmoid_derivative_unchecked
+from mlp_helpers.losses import mean_loss_gradient
 
 
-def _output_delta_mse(a_out, y):
-    return (a_out - y) / a_out.shape[0] * a_out * (1.0 - a_out)
+def output_delta_mse_unchecked(a_out, y):
+    """``output_delta_mse`` without the argument checks."""
+    return mean_loss_gradient(a_out, y) * sigmoid_derivative_unchecked(a_out)
 
 
-def _output_delta_softmax_cross_entropy(p, y):
-    return (p - y) / p.shape[0]
+def output_delta_softmax_cross_entropy(p, y):
+    """Delta of a softmax output under the mean cross-entropy: ``(p - y) / n`` (no checks).
+
+    Parameters
+    ----------
+    p : (n, k) array
+        Softmax probabilities.
+    y : (n, k) array
+        One-hot targets.
+
+    Returns
+    -------
+    delta_out : (n, k) array
+    """
+    return mean_loss_gradient(p, y)
 
 
-def _hidden_delta(delta_next, W_next, a):
+def hidden_delta_unchecked(delta_next, W_next, a):
+    """``hidden_delta`` without the argument checks."""
     delta = delta_next @ W_next.T
-    delta *= a  # in place on the new array: two temporaries fewer per layer and batch
-    delta *= 1.0 - a
+    delta *= sigmoid_derivative_unchecked(a)  # in place on the new array: one temporary fewer
     return delta
 
 
-def _hidden_delta_relu(delta_next, W_next, a):
+def hidden_delta_relu_unchecked(delta_next, W_next, a):
+    """``hidden_delta_relu`` without the argument checks."""
     delta = delta_next @ W_next.T
-    delta *= a > 0  # relu'(z) is 1 where the unit is on, 0 where it is off
+    delta *= relu_derivative_unchecked(a)
     return delta
 
 
-def _dense_gradients(a_prev, delta):
+def dense_gradients_unchecked(a_prev, delta):
+    """``dense_gradients`` without the argument checks."""
     return a_prev.T @ delta, delta.sum(axis=0, keepdims=True)
 
 
@@ -58,7 +76,7 @@ def output_delta_mse(a_out, y):
     a_out = as_array("a_out", a_out, ndim=2)
     y = as_array("y", y, ndim=2)
     require_shape("y", y, a_out.shape)
-    return _output_delta_mse(a_out, y)
+    return output_delta_mse_unchecked(a_out, y)
 
 
 def _hidden_inputs(delta_next, W_next, a):
@@ -88,7 +106,7 @@ def hidden_delta(delta_next, W_next, a):
     -------
     delta : (n, units) array
     """
-    return _hidden_delta(*_hidden_inputs(delta_next, W_next, a))
+    return hidden_delta_unchecked(*_hidden_inputs(delta_next, W_next, a))
 
 
 def hidden_delta_relu(delta_next, W_next, a):
@@ -111,7 +129,7 @@ def hidden_delta_relu(delta_next, W_next, a):
     -------
     delta : (n, units) array
     """
-    return _hidden_delta_relu(*_hidden_inputs(delta_next, W_next, a))
+    return hidden_delta_relu_unchecked(*_hidden_inputs(delta_next, W_next, a))
 
 
 def dense_gradients(a_prev, delta):
@@ -134,4 +152,4 @@ def dense_gradients(a_prev, delta):
     a_prev = as_array("a_prev", a_prev, ndim=2)
     delta = as_array("delta", delta, ndim=2)
     require_shape("delta", delta, (a_prev.shape[0], None))
-    return _dense_gradients(a_prev, delta)
+    return dense_gradients_unchecked(a_prev, delta)

@@ -16,6 +16,25 @@ INIT_SCHEMES = ("uniform", "scaled_normal", "xavier", "he")
 ACTIVATIONS = ("sigmoid", "relu")
 
 
+def glorot_limit(fan_in, fan_out):
+    """``r = sqrt(6 / (fan_in + fan_out))``: Glorot's uniform weights are drawn on ``(-r, r)``.
+
+    A uniform draw on ``(-r, r)`` has variance ``r**2 / 3 = 2 / (fan_in + fan_out)``.
+    """
+    return np.sqrt(6.0 / (fan_in + fan_out))
+
+
+def init_variance(fan_in, fan_out, activation):
+    """The variance of the weights a layer of ``activation`` needs (see the module's docstring).
+
+    ``2 / (fan_in + fan_out)`` for the sigmoid (Glorot, the variance of ``glorot_limit``'s
+    uniform draw), ``2 / fan_in`` for the ReLU (He).
+    """
+    if activation == "sigmoid":
+        return glorot_limit(fan_in, fan_out) ** 2 / 3.0
+    return 2.0 / fan_in
+
+
 def init_for_activation(fan_in, fan_out, activation, rng):
     """A weight matrix scaled for the layer's activation: Glorot for the sigmoid, He for ReLU.
 
@@ -42,10 +61,11 @@ def init_for_activation(fan_in, fan_out, activation, rng):
             raise ValueError(f"{name} must be a whole number >= 1, got {value!r}.")
     fan_in, fan_out = int(fan_in), int(fan_out)
     if activation == "sigmoid":
-        limit = np.sqrt(6.0 / (fan_in + fan_out))
+        limit = glorot_limit(fan_in, fan_out)
         return rng.uniform(-limit, limit, size=(fan_in, fan_out))
     if activation == "relu":
-        return rng.standard_normal((fan_in, fan_out)) * np.sqrt(2.0 / fan_in)
+        return rng.standard_normal((fan_in, fan_out)) * np.sqrt(init_variance(fan_in, fan_out,
+                                                                                "relu"))
     raise ValueError(f"activation must be one of {ACTIVATIONS}, got {activation!r}.")
 
 

@@ -7,8 +7,8 @@ into ``dW``, ``db`` and the ``dL/da`` of the layer below.
 """
 
 from mlp_helpers._validation import as_array, require_shape
-from mlp_helpers.activations import sigmoid
-from mlp_helpers.deltas import _dense_gradients
+from mlp_helpers.activations import sigmoid, sigmoid_derivative_unchecked
+from mlp_helpers.deltas import dense_gradients_unchecked
 
 
 def dense_forward(a_prev, W, b):
@@ -55,7 +55,7 @@ def dense_backward(delta, cache):
     a_prev, W = cache
     delta = as_array("delta", delta, ndim=2)
     require_shape("delta", delta, (a_prev.shape[0], W.shape[1]))
-    dW, db = _dense_gradients(a_prev, delta)
+    dW, db = dense_gradients_unchecked(a_prev, delta)
     return delta @ W.T, dW, db
 
 
@@ -90,7 +90,7 @@ def sigmoid_backward(da, cache):
     a = cache
     da = as_array("da", da)
     require_shape("da", da, a.shape)
-    return da * a * (1.0 - a)
+    return da * sigmoid_derivative_unchecked(a)
 
 
 def linear_backward(dout, cache):

@@ -9,22 +9,37 @@ import numpy as np
 
 from mlp_helpers._validation import as_array, require_shape
 
-_REDUCTIONS = ("mean", "sum")
+REDUCTIONS = ("mean", "sum")
 
 
-def _scale(reduction, n):
-    if reduction not in _REDUCTIONS:
+def check_reduction(reduction):
+    """Raise ``ValueError`` unless ``reduction`` is ``"mean"`` or ``"sum"``."""
+    if reduction not in REDUCTIONS:
         raise ValueError(f"reduction must be 'mean' or 'sum', got {reduction!r}.")
+
+
+def reduction_scale(reduction, n):
+    """What a loss summed over ``n`` examples is multiplied by: ``1/n`` for the mean, else 1."""
+    check_reduction(reduction)
     return 1.0 / n if reduction == "mean" else 1.0
 
 
-def _squared_error_sum(a, y):
+def mean_loss_gradient(output, y):
+    """``(output - y) / n`` with no checks: the course's two losses share this gradient.
+
+    It is ``dL/da`` of the mean MSE at the outputs ``a``, and ``dL/dz`` of the mean
+    cross-entropy at the logits of softmax probabilities ``p`` (see ``cross_entropy_loss``).
+    """
+    return (output - y) / output.shape[0]
+
+
+def squared_error_sum(a, y):
     """``1/2 * sum ||a - y||^2`` with no checks (for training loops)."""
     error = a - y
     return 0.5 * float(np.sum(error * error))
 
 
-def _cross_entropy_sum(p, y):
+def cross_entropy_sum(p, y):
     """``-sum y log p`` with no checks.
 
     A probability that underflowed to 0 counts as the smallest positive float, so the loss
@@ -56,8 +71,8 @@ def mse_loss(a, y, reduction="mean"):
     a = as_array("a", a, ndim=2)
     y = as_array("y", y, ndim=2)
     require_shape("y", y, a.shape)
-    scale = _scale(reduction, a.shape[0])
-    return scale * _squared_error_sum(a, y), scale * (a - y)
+    scale = reduction_scale(reduction, a.shape[0])
+    return scale * squared_error_sum(a, y), scale * (a - y)
 
 
 def cross_entropy_loss(p, y, reduction="mean"):
@@ -83,5 +98,5 @@ def cross_entropy_loss(p, y, reduction="mean"):
     p = as_array("p", p, ndim=2)
     y = as_array("y", y, ndim=2)
     require_shape("y", y, p.shape)
-    scale = _scale(reduction, p.shape[0])
-    return scale * _cross_entropy_sum(p, y), scale * (p - y)
+    scale = reduction_scale(reduction, p.shape[0])
+    return scale * cross_entropy_sum(p, y), scale * (p - y)

@@ -16,22 +16,30 @@ from itertools import pairwise
 import numpy as np
 
 from mlp_helpers._validation import as_array, require_shape
-from mlp_helpers.activations import _relu, _sigmoid, _softmax
+from mlp_helpers.activations import relu_unchecked, sigmoid_unchecked, softmax_unchecked
 from mlp_helpers.deltas import (
-    _dense_gradients,
-    _hidden_delta,
-    _hidden_delta_relu,
-    _output_delta_mse,
-    _output_delta_softmax_cross_entropy,
+    dense_gradients_unchecked,
+    hidden_delta_relu_unchecked,
+    hidden_delta_unchecked,
+    output_delta_mse_unchecked,
+    output_delta_softmax_cross_entropy,
 )
 from mlp_helpers.initialisation import INIT_SCHEMES, init_weights
-from mlp_helpers.losses import _cross_entropy_sum, _squared_error_sum
+from mlp_helpers.losses import (
+    check_reduction,
+    cross_entropy_sum,
+    reduction_scale,
+    squared_error_sum,
+)
 
-__all__ = ["HIDDEN", "INIT_SCHEMES", "MLP", "OUTPUTS", "init_weights"]
+__all__ = ["HIDDEN", "INIT_SCHEMES", "MLP", "OUTPUTS", "class_labels", "init_weights"]
 
-OUTPUTS = ("sigmoid", "softmax")
-# A hidden activation and the hidden delta that matches it: one is never chosen without the other.
-HIDDEN = {"sigmoid": (_sigmoid, _hidden_delta), "relu": (_relu, _hidden_delta_relu)}
+# An output activation with its loss and output delta, and a hidden activation with its hidden
+# delta: one is never chosen without the others.
+OUTPUTS = {"sigmoid": (sigmoid_unchecked, squared_error_sum, output_delta_mse_unchecked),
+           "softmax": (softmax_unchecked, cross_entropy_sum, output_delta_softmax_cross_entropy)}
+HIDDEN = {"sigmoid": (sigmoid_unchecked, hidden_delta_unchecked),
+          "relu": (relu_unchecked, hidden_delta_relu_unchecked)}
 
 
 class MLP:
@@ -43,9 +51,10 @@ class MLP:
         Units per layer, input first, output last.
     output : {"sigmoid", "softmax"}
         Sigmoid output with the MSE, or softmax output with the cross-entropy.
-    init : {"uniform", "scaled_normal", "xavier", "he"}
+    init : {"uniform", "scaled_normal", "xavier", "he"} or callable
         Weight initialisation (see ``init_weights``); biases start at zero. ``"xavier"``
-        suits sigmoid hidden layers, ``"he"`` ReLU ones.
+        suits sigmoid hidden layers, ``"he"`` ReLU ones. A callable
+        ``init(fan_in, fan_out, rng)`` returns each ``(fan_in, fan_out)`` weight matrix itself.
     bias : bool
         ``False`` builds layers ``z = a_prev @ W`` with no bias at all.
     seed : int
@@ -73,17 +82,18 @@ class MLP:
             raise ValueError("layer_sizes needs at least an input and an output size, all >= 1; "
                              f"got {layer_sizes}.")
         if output not in OUTPUTS:
-            raise ValueError(f"output must be one of {OUTPUTS}, got {output!r}.")
+            raise ValueError(f"output must be one of {tuple(OUTPUTS)}, got {output!r}.")
         if hidden not in HIDDEN:
             raise ValueError(f"hidden must be one of {tuple(HIDDEN)}, got {hidden!r}.")
         self.layer_sizes = layer_sizes
         self.output = output
         self.hidden = hidden
         self.hidden_activation = hidden_activation or HIDDEN[hidden][0]
-        self.output_activation = output_activation or (_softmax if output == "softmax"
-                                                        else _sigmoid)
+        self.output_activation = output_activation or OUTPUTS[output][0]
         rng = np.random.default_rng(seed) if rng is None else rng
-        self.weights = [init_weights(fan_in, fan_out, init, rng).astype(dtype)
+        draw = init if callable(init) else (lambda fan_in, fan_out, rng: init_weights(
+            fan_in, fan_out, init, rng))
+        self.weights = [np.asarray(draw(fan_in, fan_out, rng)).astype(dtype)
                         for fan_in, fan_out in pairwise(layer_sizes)]
         self.biases = [np.zeros((1, fan_out), dtype=dtype) if bias else None
                        for fan_out in layer_sizes[1:]]
@@ -104,12 +114,23 @@ class MLP:
 
     def copy(self):
         """An independent network with the same parameters."""
+        return self.with_parameters(
+            {name: value.copy() for name, value in self.parameters().items()})
+
+    def with_parameters(self, params):
+        """The same network holding ``params`` (``{"W1": ..., "b1": ...}``, the arrays themselves).
+
+        Layer ``l`` gets ``params[f"W{l}"]`` and, if present, ``params[f"b{l}"]``; the
+        layer sizes follow the weights' shapes. Nothing is copied: a change to one of the
+        arrays (a finite difference, say) is a change to the network.
+        """
         twin = object.__new__(MLP)
-        twin.layer_sizes, twin.output, twin.hidden = self.layer_sizes, self.output, self.hidden
+        twin.output, twin.hidden = self.output, self.hidden
         twin.hidden_activation = self.hidden_activation
         twin.output_activation = self.output_activation
-        twin.weights = [W.copy() for W in self.weights]
-        twin.biases = [None if b is None else b.copy() for b in self.biases]
+        twin.weights = [params[f"W{l}"] for l in range(1, len(self.weights) + 1)]
+        twin.biases = [params.get(f"b{l}") for l in range(1, len(self.weights) + 1)]
+        twin.layer_sizes = (twin.weights[0].shape[0], *(W.shape[1] for W in twin.weights))
         return twin
 
     def _check_inputs(self, X, Y=None):
@@ -151,14 +172,12 @@ class MLP:
     def loss(self, X, Y, reduction="mean"):
         """The network's loss on ``(X, Y)``: mean MSE or mean cross-entropy (or their sums)."""
         X, Y = self._check_inputs(X, Y)
-        if reduction not in ("mean", "sum"):
-            raise ValueError(f"reduction must be 'mean' or 'sum', got {reduction!r}.")
+        scale = reduction_scale(reduction, X.shape[0])
         output, _ = self._forward(X)
-        total = self._loss_sum(output, Y)
-        return total / X.shape[0] if reduction == "mean" else total
+        return scale * self._loss_sum(output, Y)
 
     def _loss_sum(self, output, Y):
-        return (_cross_entropy_sum if self.output == "softmax" else _squared_error_sum)(output, Y)
+        return OUTPUTS[self.output][1](output, Y)
 
     def backward(self, activations, Y, reduction="mean", output_delta=None, hidden_delta=None,
                  dense_gradients=None):
@@ -180,13 +199,10 @@ class MLP:
         grads : dict
             ``{"W1": dW1, "b1": db1, ...}``, each shaped like its parameter.
         """
-        if reduction not in ("mean", "sum"):
-            raise ValueError(f"reduction must be 'mean' or 'sum', got {reduction!r}.")
-        default_output = (_output_delta_softmax_cross_entropy if self.output == "softmax"
-                          else _output_delta_mse)
-        output_delta = output_delta or default_output
+        check_reduction(reduction)
+        output_delta = output_delta or OUTPUTS[self.output][2]
         hidden_delta = hidden_delta or HIDDEN[self.hidden][1]
-        dense_gradients = dense_gradients or _dense_gradients
+        dense_gradients = dense_gradients or dense_gradients_unchecked
 
         delta = output_delta(activations[-1], Y)
         if reduction == "sum":
@@ -209,14 +225,15 @@ class MLP:
     def predict(self, X):
         """Predicted labels, ``(n,)`` ints: the argmax class, or ``output > 0.5`` for one unit."""
         output, _ = self.forward(X)
-        return _labels(output)
+        return class_labels(output)
 
     def accuracy(self, X, labels):
         """Fraction of examples whose predicted label equals ``labels`` (``(n,)`` ints)."""
         return float(np.mean(self.predict(X) == np.asarray(labels).reshape(-1)))
 
 
-def _labels(output_or_targets):
+def class_labels(output_or_targets):
+    """``(n,)`` int labels of ``(n, k)`` outputs or targets: the argmax, or ``> 0.5`` if k = 1."""
     if output_or_targets.shape[1] == 1:
         return (output_or_targets[:, 0] > 0.5).astype(int)
     return output_or_targets.argmax(axis=1)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from mlp_helpers.network import _labels
+from mlp_helpers.network import class_labels
 
 
 @dataclass
@@ -80,7 +80,7 @@ def train(net, X, Y, *, lr, epochs, batch_size=None, reduction="mean", seed=0, v
                 X_batch, Y_batch = X[chosen], Y[chosen]
             output, activations = net._forward(X_batch)
             loss_sum += net._loss_sum(output, Y_batch)
-            correct += np.count_nonzero(_labels(output) == _labels(Y_batch))
+            correct += np.count_nonzero(class_labels(output) == class_labels(Y_batch))
             net.step(net.backward(activations, Y_batch, reduction=reduction, **backward_rules),
                      lr)
         history.loss.append(loss_sum / n)
@@ -88,7 +88,8 @@ def train(net, X, Y, *, lr, epochs, batch_size=None, reduction="mean", seed=0, v
         if validation is not None:
             output, _ = net._forward(X_val)
             history.val_loss.append(net._loss_sum(output, Y_val) / X_val.shape[0])
-            history.val_accuracy.append(float(np.mean(_labels(output) == _labels(Y_val))))
+            history.val_accuracy.append(float(np.mean(class_labels(output)
+                                                      == class_labels(Y_val))))
         if callback is not None:
             callback(epoch, history)
     return history

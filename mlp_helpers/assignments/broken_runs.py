@@ -1,8 +1,8 @@
 """Five training runs that fail, each for one real reason, and the trainer that replays them.
 
-Every run trains the same small network (2 inputs, 8 sigmoid hidden units, 1 sigmoid output,
-the mean MSE of the course) by full-batch gradient descent on a noisy XOR of 64 points, for
-``EPOCHS`` epochs. A run is described by plain *settings*, a dict:
+Every run trains the course's network (``MLP``: 2 inputs, 8 sigmoid hidden units, 1 sigmoid
+output, the mean MSE) by full-batch gradient descent (``train``) on a noisy XOR of 64 points,
+for ``EPOCHS`` epochs. A run is described by plain *settings*, a dict:
 
 - ``"init"``: ``"xavier"`` (Glorot's uniform scale), ``"normal"`` (``scale * randn``) or
   ``"constant"`` (every weight equal to ``scale``); biases start at 0;
@@ -11,22 +11,31 @@ the mean MSE of the course) by full-batch gradient descent on a noisy XOR of 64 
 - ``"gradient"``: ``"mean"`` (the gradient of the mean loss, as the course's conventions
   say) or ``"sum"`` (the gradient of the summed loss, ``n`` times larger);
 - ``"derivative"``: the hidden layer's derivative written with its activation ``a``,
-  ``"a * (1 - a)"`` (right for the sigmoid) or ``"1 - a"``.
+  ``"a * (1 - a)"`` (right for the sigmoid) or ``"1 - a"`` (the catalogue's
+  ``hidden_delta_one_minus_activation``).
 
 ``train_run(settings, seed)`` replays a run and returns plain numbers only, so the same run can
 be asked for from anywhere (the grader does, on seeds of its own).
 """
 
+from functools import partial
+
 import numpy as np
 
-from mlp_helpers.activations import _sigmoid
+from mlp_helpers.initialisation import init_for_activation
+from mlp_helpers.lectures.bugs import hidden_delta_one_minus_activation
+from mlp_helpers.losses import REDUCTIONS
+from mlp_helpers.network import MLP
+from mlp_helpers.training import train
 
 EPOCHS = 400
 HIDDEN_UNITS = 8
 N_POINTS = 64
 INITS = ("xavier", "normal", "constant")
-GRADIENTS = ("mean", "sum")
-DERIVATIVES = {"a * (1 - a)": lambda a: a * (1.0 - a), "1 - a": lambda a: 1.0 - a}
+# The gradient followed is that of the mean loss or of the summed one.
+GRADIENTS = REDUCTIONS
+# The hidden delta each derivative makes: the network's own for a * (1 - a).
+DERIVATIVES = {"a * (1 - a)": {}, "1 - a": {"hidden_delta": hidden_delta_one_minus_activation}}
 SETTINGS = ("init", "scale", "lr", "gradient", "derivative")
 # A run that learned: its final mean MSE is below this (answering 1/2 everywhere gives 0.125)
 # and it classifies at least SOLVED_ACCURACY of the points.
@@ -82,8 +91,7 @@ def _weights(settings, fan_in, fan_out, rng):
         return np.full((fan_in, fan_out), float(settings["scale"]))
     if settings["init"] == "normal":
         return float(settings["scale"]) * rng.standard_normal((fan_in, fan_out))
-    limit = np.sqrt(6.0 / (fan_in + fan_out))
-    return rng.uniform(-limit, limit, (fan_in, fan_out))
+    return init_for_activation(fan_in, fan_out, "sigmoid", rng)
 
 
 def train_run(settings, seed=0, epochs=EPOCHS):
@@ -100,32 +108,19 @@ def train_run(settings, seed=0, epochs=EPOCHS):
     if wrong:
         raise ValueError("; ".join(wrong))
     X, Y = noisy_xor(seed)
-    rng = np.random.default_rng([seed, 1])
-    W1, W2 = (_weights(settings, 2, HIDDEN_UNITS, rng), _weights(settings, HIDDEN_UNITS, 1, rng))
-    b1, b2 = np.zeros((1, HIDDEN_UNITS)), np.zeros((1, 1))
-    lr, n = float(settings["lr"]), len(X)
-    slope = DERIVATIVES[settings["derivative"]]
-    losses, saturated = [], None
+    net = MLP((2, HIDDEN_UNITS, 1), output="sigmoid", init=partial(_weights, settings),
+              rng=np.random.default_rng([seed, 1]))
+    hidden = net.forward(X)[1][1]
+    saturated = float(np.mean((hidden < 0.01) | (hidden > 0.99)))
     with np.errstate(all="ignore"):
-        for _ in range(epochs):
-            a1 = _sigmoid(X @ W1 + b1)
-            a2 = _sigmoid(a1 @ W2 + b2)
-            if saturated is None:
-                saturated = float(np.mean((a1 < 0.01) | (a1 > 0.99)))
-            losses.append(float(0.5 * np.mean(np.sum((a2 - Y) ** 2, axis=1))))
-            delta2 = (a2 - Y) * a2 * (1.0 - a2)
-            if settings["gradient"] == "mean":
-                delta2 = delta2 / n
-            delta1 = (delta2 @ W2.T) * slope(a1)
-            W2 = W2 - lr * a1.T @ delta2
-            b2 = b2 - lr * delta2.sum(axis=0, keepdims=True)
-            W1 = W1 - lr * X.T @ delta1
-            b1 = b1 - lr * delta1.sum(axis=0, keepdims=True)
-        a2 = _sigmoid(_sigmoid(X @ W1 + b1) @ W2 + b2)
-    accuracy = float(np.mean((a2 > 0.5) == (Y > 0.5)))
+        losses = train(net, X, Y, lr=float(settings["lr"]), epochs=epochs,
+                       reduction=settings["gradient"],
+                       **DERIVATIVES[settings["derivative"]]).loss
+        accuracy = net.accuracy(X, Y[:, 0])
+    W1, W2 = net.weights
     apart = float(np.max(np.ptp(np.vstack([W1, W2.T]), axis=1)))
     final = losses[-1] if losses else float("nan")
-    return {"loss": losses, "accuracy": accuracy, "saturated_at_start": saturated or 0.0,
+    return {"loss": losses, "accuracy": accuracy, "saturated_at_start": saturated,
             "units_apart": apart,
             "solved": bool(final < SOLVED_LOSS and accuracy >= SOLVED_ACCURACY)}
 

@@ -1,15 +1,17 @@
 """Small networks to run sanity checks on, some broken in a known way, and the reference report.
 
-A ``SanityNetwork`` is a 2-class network (one sigmoid hidden layer, a softmax output, the mean
-cross-entropy) given as three functions of its parameters: ``loss(params, X, Y)``,
+A ``SanityNetwork`` is the course's network (``MLP``: one sigmoid hidden layer, a softmax
+output, the mean cross-entropy) given as three functions of its parameters: ``loss(params, X, Y)``,
 ``gradients(params, X, Y)`` (its backward pass) and ``parameters()`` (a fresh copy of the
 initial ones). It is made from plain arguments, ``sanity_network(hidden_units, seed, flaw)``,
 so the same network can be rebuilt anywhere. ``flaw`` is ``None`` (healthy) or one of
 ``FLAWS``:
 
-- ``"backward"``: the backward pass uses ``1 - a`` as the hidden layer's derivative;
+- ``"backward"``: the backward pass uses ``1 - a`` as the hidden layer's derivative (the
+  catalogue's ``hidden_delta_one_minus_activation``);
 - ``"bias-gradient"``: the backward pass averages the bias gradients over the examples (its
-  weights' gradients are right, its biases' ``n`` times too small);
+  weights' gradients are right, its biases' ``n`` times too small:
+  ``dense_gradients_bias_averaged``);
 - ``"large-init"``: the output weights start 300 times too large, so the first predictions
   are confident and the initial loss is far from ``ln 2``;
 - ``"symmetric"``: every weight starts at 0.5, so the hidden units stay copies of each other.
@@ -19,15 +21,32 @@ so the same network can be rebuilt anywhere. ``flaw`` is ``None`` (healthy) or o
 
 import numpy as np
 
-from mlp_helpers.activations import _sigmoid, _softmax
 from mlp_helpers.gradcheck import GRADIENT_CHECK_THRESHOLD, numerical_gradient, relative_error
+from mlp_helpers.initialisation import init_for_activation
+from mlp_helpers.lectures.bugs import (
+    dense_gradients_bias_averaged,
+    hidden_delta_one_minus_activation,
+)
+from mlp_helpers.network import MLP
 
 FLAWS = ("backward", "large-init", "symmetric", "bias-gradient")
+# The rule of the backward pass each flawed backward pass replaces.
+_RULES = {"backward": {"hidden_delta": hidden_delta_one_minus_activation},
+          "bias-gradient": {"dense_gradients": dense_gradients_bias_averaged}}
 # The initial loss of a k-class softmax is "at chance" within this fraction of ln k.
 CHANCE_TOLERANCE = 0.1
 # Overfitting the tiny batch: full-batch gradient descent at this rate for these steps must
 # bring the loss below OVERFIT_LOSS.
 OVERFIT_LR, OVERFIT_STEPS, OVERFIT_LOSS = 2.0, 2000, 0.05
+
+
+def _glorot(fan_in, fan_out, rng):
+    return init_for_activation(fan_in, fan_out, "sigmoid", rng)
+
+
+def _equal_weights(fan_in, fan_out, rng):
+    # The symmetric flaw: every weight 0.5, so no two hidden units ever differ.
+    return np.full((fan_in, fan_out), 0.5)
 
 
 class SanityNetwork:
@@ -37,21 +56,13 @@ class SanityNetwork:
         if flaw is not None and flaw not in FLAWS:
             raise ValueError(f"flaw must be None or one of {FLAWS}, got {flaw!r}.")
         self._recipe = (int(hidden_units), int(seed), flaw, int(inputs))
-        rng = np.random.default_rng(seed)
-        sizes = ((inputs, hidden_units), (hidden_units, 2))
-        if flaw == "symmetric":
-            weights = [np.full(shape, 0.5) for shape in sizes]
-        else:
-            weights = [rng.uniform(-1, 1, shape) * np.sqrt(6.0 / sum(shape)) for shape in sizes]
+        init = _equal_weights if flaw == "symmetric" else _glorot
+        self._net = MLP((inputs, hidden_units, 2), output="softmax", init=init,
+                        rng=np.random.default_rng(seed))
         if flaw != "symmetric":
             # A small output layer: the first predictions are close to 1/2, the loss to ln 2.
-            weights[1] = weights[1] * (30.0 if flaw == "large-init" else 0.1)
-        self._initial = {"W1": weights[0], "b1": np.zeros((1, hidden_units)),
-                         "W2": weights[1], "b2": np.zeros((1, 2))}
-        self._slope = (lambda a: 1.0 - a) if flaw == "backward" else (lambda a: a * (1.0 - a))
-        # delta already holds the 1/n of the mean: averaging it again makes db n times too small.
-        self._bias = ((lambda delta: delta.mean(axis=0, keepdims=True)) if flaw == "bias-gradient"
-                      else (lambda delta: delta.sum(axis=0, keepdims=True)))
+            self._net.weights[1] *= 30.0 if flaw == "large-init" else 0.1
+        self._rules = _RULES.get(flaw, {})
 
     def __wire__(self):
         """How a student's kernel builds the same network: its maker and plain arguments."""
@@ -59,25 +70,18 @@ class SanityNetwork:
 
     def parameters(self):
         """A fresh copy of the initial parameters: ``{"W1", "b1", "W2", "b2"}``."""
-        return {key: value.copy() for key, value in self._initial.items()}
-
-    @staticmethod
-    def _forward(params, X):
-        a1 = _sigmoid(X @ params["W1"] + params["b1"])
-        return a1, _softmax(a1 @ params["W2"] + params["b2"])
+        return {key: value.copy() for key, value in self._net.parameters().items()}
 
     def loss(self, params, X, Y):
         """The mean cross-entropy on ``X`` (n, 2) against one-hot ``Y`` (n, 2): a float."""
-        _, p = self._forward(params, X)
-        return float(-np.mean(np.sum(Y * np.log(np.maximum(p, 1e-300)), axis=1)))
+        return float(self._net.with_parameters(params).loss(X, Y))
 
     def gradients(self, params, X, Y):
         """The backward pass of this network: a dict of gradients shaped like ``params``."""
-        a1, p = self._forward(params, X)
-        delta2 = (p - Y) / len(X)
-        delta1 = (delta2 @ params["W2"].T) * self._slope(a1)
-        return {"W1": X.T @ delta1, "b1": self._bias(delta1),
-                "W2": a1.T @ delta2, "b2": self._bias(delta2)}
+        net = self._net.with_parameters(params)
+        _, activations = net.forward(X)
+        grads = net.backward(activations, Y, **self._rules)
+        return {key: grads[key] for key in ("W1", "b1", "W2", "b2")}
 
 
 def sanity_network(hidden_units=4, seed=0, flaw=None, inputs=2):

@@ -1,16 +1,25 @@
-"""The bugs learners wrote, each as one of the backward pass's rules, with that rule's signature.
+"""The course's catalogue of named mistakes: the bugs learners wrote, as code.
 
-Passing one to ``train(net, X, Y, ..., output_delta=bug)`` (or ``hidden_delta=``,
-``dense_gradients=``) runs the very same network with the bug in place. ``BUGS`` (sigmoid output
-and MSE) and ``MNIST_BUGS`` (softmax output and cross-entropy) list them by the course's
-diagnosis code, for the "pick a bug" widgets.
+Each mistake is written here once, under its diagnosis code, and everything that shows or
+detects it derives from it: the lectures' replays and widgets, the broken runs and sanity
+networks of the assignments, and the checks' hypotheses about a student's code.
+
+The sigmoid's derivative, written with the activation ``a``, is where most of them start:
+``derivative_one_minus_activation``, ``derivative_at_sigmoid_of_activation`` and
+``derivative_at_preactivation`` are the wrong slopes, and the hidden deltas below are made of
+them. The others are whole rules of the backward pass, with that rule's signature: passing one
+to ``train(net, X, Y, ..., output_delta=bug)`` (or ``hidden_delta=``, ``dense_gradients=``)
+runs the very same network with the bug in place. ``BUGS`` (sigmoid output and MSE) and
+``MNIST_BUGS`` (softmax output and cross-entropy) list them by diagnosis code, for the "pick a
+bug" widgets.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 
-from mlp_helpers.activations import _sigmoid
+from mlp_helpers.activations import sigmoid_derivative_unchecked, sigmoid_unchecked
+from mlp_helpers.losses import mean_loss_gradient, squared_error_sum
 
 
 def sigmoid_unstable(z):
@@ -28,6 +37,24 @@ def softmax_unshifted(z):
     return exp_scores / np.sum(exp_scores, axis=1, keepdims=True)
 
 
+def derivative_one_minus_activation(a):
+    """Bug ``one-minus-activation``: ``1 - a`` as the sigmoid's derivative (one of its factors)."""
+    return 1.0 - a
+
+
+def derivative_at_sigmoid_of_activation(a):
+    """Bug ``derivative-twice``: ``sigma'(sigma(a))``, as if the activation ``a`` were ``z``."""
+    return sigmoid_derivative_unchecked(sigmoid_unchecked(a))
+
+
+def derivative_at_preactivation(a):
+    """Bug ``wrong-activation``: the form ``x * (1 - x)`` applied to ``z`` instead of to ``a``.
+
+    ``z = log(a / (1 - a))`` is the pre-activation that gave ``a``.
+    """
+    return sigmoid_derivative_unchecked(np.log(a) - np.log1p(-a))
+
+
 def output_delta_loss_value(a_out, y):
     """Bug ``loss-not-gradient``: the loss *value* ``sum (y - a)^2`` times ``a * (1 - a)``.
 
@@ -39,22 +66,27 @@ def output_delta_loss_value(a_out, y):
 
 def output_delta_summed(a_out, y):
     """Bug ``sum-not-mean``: ``(a - y) * a * (1 - a)``, the ``1/n`` of the mean left out."""
-    return (a_out - y) * a_out * (1.0 - a_out)
+    return (a_out - y) * sigmoid_derivative_unchecked(a_out)
+
+
+def output_delta_mean_loss_value(a_out, y):
+    """Bug ``loss-not-gradient`` in the course's terms: the mean MSE's value times ``a (1 - a)``."""
+    return squared_error_sum(a_out, y) / a_out.shape[0] * sigmoid_derivative_unchecked(a_out)
 
 
 def output_delta_flipped_sign(a_out, y):
     """Bug ``sign``: ``(y - a) / n * a * (1 - a)``, so every step climbs the loss."""
-    return (y - a_out) / a_out.shape[0] * a_out * (1.0 - a_out)
+    return (y - a_out) / a_out.shape[0] * sigmoid_derivative_unchecked(a_out)
 
 
 def output_delta_without_derivative(a_out, y):
-    """Bug ``derivative-missing``: ``(a - y) / n``, the sigmoid's ``a * (1 - a)`` left out."""
-    return (a_out - y) / a_out.shape[0]
+    """Bug ``derivative-missing``: ``dL/da = (a - y) / n`` alone, the sigmoid's slope left out."""
+    return mean_loss_gradient(a_out, y)
 
 
 def hidden_delta_one_minus_activation(delta_next, W_next, a):
     """Bug ``one-minus-activation``: ``(delta_next @ W_next.T) * (1 - a)``."""
-    return (delta_next @ W_next.T) * (1.0 - a)
+    return (delta_next @ W_next.T) * derivative_one_minus_activation(a)
 
 
 def hidden_delta_one_minus_sigmoid_of_activation(delta_next, W_next, a):
@@ -63,13 +95,12 @@ def hidden_delta_one_minus_sigmoid_of_activation(delta_next, W_next, a):
     ``a`` is already an activation, so this is ``1 - sigma(sigma(z))``: two mistakes in one
     factor, the ``a`` of ``a(1 - a)`` left out and the sigmoid applied a second time.
     """
-    return (delta_next @ W_next.T) * (1 - _sigmoid(a))
+    return (delta_next @ W_next.T) * derivative_one_minus_activation(sigmoid_unchecked(a))
 
 
 def hidden_delta_derivative_twice(delta_next, W_next, a):
     """Bug ``derivative-twice``: the derivative taken at ``sigma(a)``, a sigmoid applied twice."""
-    again = _sigmoid(a)
-    return (delta_next @ W_next.T) * again * (1.0 - again)
+    return (delta_next @ W_next.T) * derivative_at_sigmoid_of_activation(a)
 
 
 def output_delta_softmax_aliased(p, y):
@@ -93,6 +124,14 @@ def output_delta_softmax_flipped_sign(p, y):
 def dense_gradients_without_keepdims(a_prev, delta):
     """Bug ``bias-not-summed``: ``db`` summed without ``keepdims``, shape ``(units,)``."""
     return a_prev.T @ delta, delta.sum(axis=0)
+
+
+def dense_gradients_bias_averaged(a_prev, delta):
+    """Bug ``bias-not-summed``: ``db`` averaged over the examples, ``n`` times too small.
+
+    ``delta`` already holds the ``1/n`` of the mean loss: averaging it again divides twice.
+    """
+    return a_prev.T @ delta, delta.mean(axis=0, keepdims=True)
 
 
 @dataclass(frozen=True)

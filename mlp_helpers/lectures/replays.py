@@ -13,7 +13,7 @@ from functools import lru_cache
 import numpy as np
 
 from mlp_helpers.data import load_mnist_3v7, xor
-from mlp_helpers.deltas import _dense_gradients
+from mlp_helpers.deltas import dense_gradients_unchecked
 from mlp_helpers.lectures.bugs import dense_gradients_without_keepdims, output_delta_softmax_aliased
 from mlp_helpers.network import MLP
 from mlp_helpers.training import train
@@ -141,7 +141,7 @@ def measure_bias_gradient_shapes(net, X, Y, lr):
     """
     _, activations = net.forward(X)
     steps = []
-    for rule in (_dense_gradients, dense_gradients_without_keepdims):
+    for rule in (dense_gradients_unchecked, dense_gradients_without_keepdims):
         twin = net.copy()
         grads = twin.backward(activations, Y, dense_gradients=rule)
         twin.step(grads, lr)

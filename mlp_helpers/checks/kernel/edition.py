@@ -50,6 +50,8 @@ IMPLEMENTED_BY = {
     "matching_learning_rate": frozenset(),
     "init_for_activation": frozenset({"initialisation.init_for_activation",
                                       "initialisation.init_weights",
+                                      "initialisation.glorot_limit",
+                                      "initialisation.init_variance",
                                       "assignments.broken_runs._weights",
                                       "assignments.sanity.SanityNetwork.__init__"}),
     "sanity_report": frozenset({"assignments.sanity.sanity_report"}),

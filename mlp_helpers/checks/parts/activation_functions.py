@@ -4,7 +4,7 @@ import numpy as np
 
 from mlp_helpers import activations as reference
 from mlp_helpers import layers
-from mlp_helpers.checks.engine.compare import judge_array
+from mlp_helpers.checks.engine.compare import compare_array
 from mlp_helpers.checks.engine.fixtures import seeded
 from mlp_helpers.checks.engine.mistakes import Finding, Structure, flipped
 from mlp_helpers.checks.engine.spec import Case, Spec
@@ -58,7 +58,7 @@ _SIGMOID_MISTAKES = [
 
 
 def _judge_sigmoid(case, value):
-    found = judge_array(case, "The result", value, _sigmoid(_z(case)), _SIGMOID_MISTAKES)
+    found = compare_array(case, "The result", value, _sigmoid(_z(case)), _SIGMOID_MISTAKES)
     if found and found[0].key == "fallback":
         a = np.asarray(value, dtype=np.float64)
         if (a < 0).any() or (a > 1).any():
@@ -109,7 +109,7 @@ _DERIVATIVE_MISTAKES = [
 
 def _judge_derivative(case, value):
     a = _a(case)
-    return judge_array(case, "The result", value, a * (1.0 - a), _DERIVATIVE_MISTAKES,
+    return compare_array(case, "The result", value, a * (1.0 - a), _DERIVATIVE_MISTAKES,
                        sign=flipped("The sign is flipped: the sigmoid is increasing, so its "
                                     "slope is never negative."))
 
@@ -157,7 +157,7 @@ def _sums_to_one(p, axis=None):
 
 
 def _judge_softmax(case, value):
-    found = judge_array(case, "The result", value, _softmax(_z(case)), _SOFTMAX_MISTAKES)
+    found = compare_array(case, "The result", value, _softmax(_z(case)), _SOFTMAX_MISTAKES)
     if found and found[0].key == "fallback":
         p = np.asarray(value, dtype=np.float64)
         rows = _sums_to_one(p, axis=1)

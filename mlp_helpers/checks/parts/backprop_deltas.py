@@ -6,7 +6,7 @@ import numpy as np
 
 from mlp_helpers import deltas as reference
 from mlp_helpers.activations import _sigmoid
-from mlp_helpers.checks.engine.compare import fitted_scale, judge_array
+from mlp_helpers.checks.engine.compare import compare_array, fitted_scale
 from mlp_helpers.checks.engine.fixtures import standard_cases
 from mlp_helpers.checks.engine.mistakes import Factor, Finding, Structure, flipped
 from mlp_helpers.checks.engine.spec import Spec
@@ -166,7 +166,7 @@ _OUTPUT_FACTORS = [
 
 def _judge_output(case, value):
     a, y = _args(case)
-    return judge_array(case, "delta_out", value, _output_delta(a, y), _OUTPUT_MISTAKES,
+    return compare_array(case, "delta_out", value, _output_delta(a, y), _OUTPUT_MISTAKES,
                        _OUTPUT_FACTORS, sign=flipped("The sign is flipped: check the order of "
                                                      "the difference in dL/da."))
 
@@ -219,7 +219,7 @@ def _constant_multiple(value, case):
 
 
 def _judge_hidden(case, value):
-    found = judge_array(case, "delta", value, _hidden(*_args(case)), _HIDDEN_MISTAKES,
+    found = compare_array(case, "delta", value, _hidden(*_args(case)), _HIDDEN_MISTAKES,
                         _HIDDEN_FACTORS)
     if found and found[0].key == "fallback" and not _constant_multiple(value, case):
         # Any slope x * (1 - x) lies in [0, 1/4]: one that is not a * (1 - a), nor a constant

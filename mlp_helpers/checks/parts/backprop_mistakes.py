@@ -7,9 +7,11 @@ the first mistake that reproduces every gradient is named, with the layer where 
 
 import numpy as np
 
+from mlp_helpers.activations import sigmoid_derivative_unchecked
 from mlp_helpers.checks.engine.core import Diagnosis
 from mlp_helpers.checks.engine.fixtures import seeded
 from mlp_helpers.checks.engine.running import same
+from mlp_helpers.lectures import bugs
 from mlp_helpers.network import MLP
 
 
@@ -54,13 +56,10 @@ def judge_gradients(name, net, X, Y, grads):
     return wrong_gradients(name, net, X, Y, grads)
 
 
-def _sigmoid_derivative_at(kind):
-    if kind == "one-minus-activation":
-        return lambda a: 1.0 - a
-    if kind == "derivative-missing":
-        return lambda a: np.ones_like(a)
-    # wrong-activation: sigma' evaluated at z = logit(a) instead of at the activation a.
-    return lambda a: (lambda z: z * (1.0 - z))(np.log(a) - np.log1p(-a))
+# The slope each hidden-layer mistake multiplies by, in the catalogue's terms.
+_SLOPES = {"one-minus-activation": bugs.derivative_one_minus_activation,
+           "derivative-missing": np.ones_like,
+           "wrong-activation": bugs.derivative_at_preactivation}
 
 
 _HIDDEN_TEXT = {
@@ -74,11 +73,11 @@ _HIDDEN_TEXT = {
 
 
 def _hidden_rule(kind, layers, activations):
-    derivative = _sigmoid_derivative_at(kind)
+    derivative = _SLOPES[kind]
 
     def rule(delta_next, W_next, a):
         layer = next(l for l, seen in enumerate(activations) if seen is a)
-        slope = derivative(a) if layer in layers else a * (1.0 - a)
+        slope = derivative(a) if layer in layers else sigmoid_derivative_unchecked(a)
         return (delta_next @ W_next.T) * slope
     return rule
 
@@ -105,18 +104,15 @@ def _hypotheses(net, activations, Y):
          _scaled(right, -1.0)),
         ("bias-not-summed", "the bias gradients average delta over the examples; db sums "
          "delta over the examples (the 1/n is already inside delta)",
-         net.backward(activations, Y, dense_gradients=lambda a_prev, delta: (
-             a_prev.T @ delta, delta.mean(axis=0, keepdims=True)))),
+         net.backward(activations, Y, dense_gradients=bugs.dense_gradients_bias_averaged)),
     ]
     if net.output == "sigmoid":
-        def loss_value(a, y):
-            return float(np.sum((a - y) ** 2)) / (2 * len(y)) * a * (1.0 - a)
         found += [
             ("loss-not-gradient", "the output delta multiplies by the loss value, one number, "
              "where the gradient (a - y) / n belongs",
-             net.backward(activations, Y, output_delta=loss_value)),
+             net.backward(activations, Y, output_delta=bugs.output_delta_mean_loss_value)),
             ("derivative-missing", "the output delta leaves out the output sigmoid's derivative",
-             net.backward(activations, Y, output_delta=lambda a, y: (a - y) / len(y))),
+             net.backward(activations, Y, output_delta=bugs.output_delta_without_derivative)),
         ]
     for kind, text in _HIDDEN_TEXT.items():
         groups = [[l] for l in hidden] + ([hidden] if len(hidden) > 1 else [])

@@ -13,7 +13,7 @@ from mlp_helpers.checks.engine.mistakes import Factor, Finding, Structure, flipp
 from mlp_helpers.checks.engine.spec import Case, Spec
 from mlp_helpers.checks.engine.values import close, numbers
 from mlp_helpers.checks.part import Part
-from mlp_helpers.checks.parts.loss_pair import arrays, judge_pair, k_of, n_of
+from mlp_helpers.checks.parts.loss_pair import arrays, compare_pair, k_of, n_of
 
 _cross_sum = losses._cross_entropy_sum
 
@@ -142,7 +142,7 @@ def _judge_ce(case, value):
     p, y = arrays(case)
     n = p.shape[0]
     want = (_cross_sum(p, y) / n, (p - y) / n)
-    found = judge_pair(case, value, "delta_out", want, _CE_LOSS_FACTORS, _CE_GRADIENT_FACTORS,
+    found = compare_pair(case, value, "delta_out", want, _CE_LOSS_FACTORS, _CE_GRADIENT_FACTORS,
                         flipped("The loss has the wrong sign: log p is never positive, so the "
                                 "cross-entropy, minus its mean, is never negative."),
                         _CE_LOSS_MISTAKES, _CE_GRADIENT_MISTAKES, _epsilon_slack(case),

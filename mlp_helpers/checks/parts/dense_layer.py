@@ -4,7 +4,7 @@ import numpy as np
 
 from mlp_helpers import deltas as reference
 from mlp_helpers import layers
-from mlp_helpers.checks.engine.compare import judge_array, returned_none
+from mlp_helpers.checks.engine.compare import compare_array, returned_none
 from mlp_helpers.checks.engine.fixtures import standard_cases
 from mlp_helpers.checks.engine.mistakes import Factor, Finding, Structure
 from mlp_helpers.checks.engine.spec import Spec
@@ -73,8 +73,8 @@ def _judge_dense(case, value):
         return [Finding("wrong-shape", "pair", "It should return the pair (dW, db); it returned "
                         f"a {type(value).__name__}.")]
     want_dW, want_db = _dense(*_args(case))
-    dW = judge_array(case, "dW", value[0], want_dW, _DW_MISTAKES, _DW_FACTORS)
-    db = judge_array(case, "db", value[1], want_db, _DB_MISTAKES)
+    dW = compare_array(case, "dW", value[0], want_dW, _DW_MISTAKES, _DW_FACTORS)
+    db = compare_array(case, "db", value[1], want_db, _DB_MISTAKES)
     if not (dW and db):
         return dW or db
     # Two mistakes, one in each gradient: both are named, dW's first.

@@ -20,7 +20,7 @@ from mlp_helpers.checks.engine.running import (
     run,
     same,
 )
-from mlp_helpers.checks.kernel.remote import Recorder
+from mlp_helpers.checks.engine.swapping import Recorder
 from mlp_helpers.checks.kernel.wire import made
 from mlp_helpers.checks.part import Part
 from mlp_helpers.checks.parts.backprop_mistakes import (

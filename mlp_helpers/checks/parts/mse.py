@@ -6,7 +6,7 @@ from mlp_helpers.checks.engine.fixtures import standard_cases
 from mlp_helpers.checks.engine.mistakes import Factor, flipped
 from mlp_helpers.checks.engine.spec import Spec
 from mlp_helpers.checks.part import Part
-from mlp_helpers.checks.parts.loss_pair import arrays, judge_pair, k_of, n_of
+from mlp_helpers.checks.parts.loss_pair import arrays, compare_pair, k_of, n_of
 
 _squared_sum = losses._squared_error_sum
 
@@ -52,7 +52,7 @@ def _judge_mse(case, value):
     a, y = arrays(case)
     n = a.shape[0]
     want = (_squared_sum(a, y) / n, (a - y) / n)
-    return judge_pair(case, value, "dA", want, _MSE_LOSS_FACTORS, _MSE_GRADIENT_FACTORS,
+    return compare_pair(case, value, "dA", want, _MSE_LOSS_FACTORS, _MSE_GRADIENT_FACTORS,
                        flipped("The loss is negative: a sum of squares never is."))
 
 

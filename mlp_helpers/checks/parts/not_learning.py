@@ -10,13 +10,12 @@ import numpy as np
 
 from mlp_helpers import activations as reference
 from mlp_helpers import initialisation
-from mlp_helpers.checks.engine.compare import judge_array
+from mlp_helpers.checks.engine.compare import compare_array
 from mlp_helpers.checks.engine.core import Diagnosis
 from mlp_helpers.checks.engine.fixtures import salt, seeded
 from mlp_helpers.checks.engine.mistakes import Structure
-from mlp_helpers.checks.engine.running import absent
+from mlp_helpers.checks.engine.running import Call, absent, where
 from mlp_helpers.checks.engine.spec import Case, Spec
-from mlp_helpers.checks.kernel.remote import evaluate
 from mlp_helpers.checks.part import Part
 
 _relu, _relu_derivative = reference._relu, reference._relu_derivative
@@ -58,7 +57,7 @@ _RELU_MISTAKES = [
 
 
 def _judge_relu(case, value):
-    return judge_array(case, "The result", value, np.maximum(_z(case), 0.0), _RELU_MISTAKES)
+    return compare_array(case, "The result", value, np.maximum(_z(case), 0.0), _RELU_MISTAKES)
 
 
 def _derivative_cases():
@@ -81,7 +80,7 @@ _DERIVATIVE_MISTAKES = [
 
 
 def _judge_derivative(case, value):
-    return judge_array(case, "The result", value, (_z(case) > 0).astype(np.float64),
+    return compare_array(case, "The result", value, (_z(case) > 0).astype(np.float64),
                        _DERIVATIVE_MISTAKES)
 
 
@@ -163,10 +162,10 @@ def diagnose_init_for_activation(student, hidden=True):
     if found:
         return found
     calls = _calls(hidden)
-    results = evaluate(student, [[(arg, True) for arg in args] for args, _ in calls],
-                       (_init, initialisation.init_weights))
+    reference = (_init, initialisation.init_weights)
+    outcomes = where(student).run([Call(list(args), reference=reference) for args, _ in calls])
     small = []
-    for (args, role), (outcome, _) in zip(calls, results, strict=True):
+    for (args, role), outcome in zip(calls, outcomes, strict=True):
         fan_in, fan_out, activation, _ = args
         shown = f"fan_in={fan_in}, fan_out={fan_out}, activation={activation!r}"
         if outcome.entered_reference:
