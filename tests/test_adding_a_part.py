@@ -1,0 +1,159 @@
+"""Adding a graded part takes at most five hand-edited files: a dry run of docs/contributing.md.
+
+In a copy of the course, a new part ``leaky_relu`` joins assignment 04 through four files: its
+reference, its checks module (the ``Spec`` and the record), the source notebook (a heading and
+the solution cell) and the student bank. ``scripts/sync_parts.py`` writes the rest (the test
+cell, the points, the table of the notebook and of docs/diagnoses.md); then the tests of the
+registry, the notebooks and the bank run in the copy, and pass.
+"""
+
+import filecmp
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOK = Path("source/04_not_learning/04_not_learning.ipynb")
+COPIED = ["mlp_helpers", "scripts/sync_parts.py", "source", "release", "docs/diagnoses.md",
+          "nbgrader_config.py", "pyproject.toml", "tests/conftest.py", "tests/committed.py",
+          "tests/student_bank", "tests/test_parts.py", "tests/test_checks_bank.py",
+          "tests/test_assignments.py"]
+
+REFERENCE = '''
+
+def leaky_relu(z):
+    """``z`` where it is positive, ``0.01 * z`` elsewhere; ``z`` of any shape."""
+    z = np.asarray(z, dtype=np.float64)
+    return np.where(z > 0, z, 0.01 * z)
+'''
+CHECKS = '''
+
+# --- leaky_relu -------------------------------------------------------------------------------
+
+def _judge_leaky_relu(case, value):
+    z = _z(case)
+    return compare_array(case, "The result", value, np.where(z > 0, z, 0.01 * z), [
+        Structure("wrong-formula", "relu", "You returned max(z, 0): the negative inputs keep "
+                  "a small slope, 0.01 z, in the leaky ReLU.", lambda case: np.maximum(_z(case),
+                                                                                      0.0))])
+
+
+SPECS["leaky_relu"] = Spec("leaky_relu", ("z",), _relu_cases, _judge_leaky_relu,
+                           (reference.leaky_relu,))'''
+RECORD = '''    Part("leaky_relu", "04_not_learning", 1, "`leaky_relu(z)`",
+         "`z` where positive and `0.01 z` elsewhere, on inputs with exact zeros",
+         spec=SPECS["leaky_relu"]),
+'''
+BANK = '''
+
+@correct("leaky_relu", "maximum")
+def leaky_relu_maximum(z):
+    return np.maximum(z, 0.01 * z)
+
+
+@planted("leaky_relu", "wrong-formula", "plain-relu")
+def leaky_relu_plain(z):
+    return np.maximum(z, 0.0)
+'''
+HEADING = "## 9. The leaky ReLU (4 points)\n\nKeep a small slope for negative inputs: $0.01 z$."
+SOLUTION = ('def leaky_relu(z):\n    """z where positive, 0.01 z elsewhere."""\n'
+            "    ### BEGIN SOLUTION\n    return np.where(z > 0, z, 0.01 * z)\n"
+            "    ### END SOLUTION")
+
+
+def append(path, text, before=None):
+    """``text`` added at the end of ``path``, or just before the last ``before`` in it."""
+    content = path.read_text(encoding="utf-8")
+    at = content.rindex(before) if before else len(content.rstrip("\n"))
+    path.write_text(content[:at] + text + content[at:], encoding="utf-8")
+
+
+def add_the_part(course):
+    """The hand edits of docs/contributing.md, "Adding a part", in the copy ``course``."""
+    append(course / "mlp_helpers" / "activations.py", REFERENCE)
+    module = course / "mlp_helpers" / "checks" / "parts" / "not_learning.py"
+    append(module, CHECKS, before="\n\n\n# The graded parts this module judges")
+    append(module, RECORD, before=")\n")
+    notebook = nbformat.read(course / NOTEBOOK, as_version=4)
+    solution = nbformat.v4.new_code_cell(SOLUTION)
+    solution.metadata["nbgrader"] = {"grade": False, "grade_id": "leaky_relu", "locked": False,
+                                     "schema_version": 3, "solution": True}
+    notebook.cells += [nbformat.v4.new_markdown_cell(HEADING), solution]
+    nbformat.write(notebook, course / NOTEBOOK)
+    append(course / "tests" / "student_bank" / "not_learning.py", BANK)
+
+
+def differing(course):
+    """The copied files that differ from the repository's, and the new ones."""
+    changed = []
+    for path in sorted(course.rglob("*")):
+        relative = path.relative_to(course)
+        if path.is_file() and "__pycache__" not in relative.parts and (
+                not (REPO / relative).exists() or not filecmp.cmp(path, REPO / relative,
+                                                                   shallow=False)):
+            changed.append(relative.as_posix())
+    return changed
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    course = tmp_path_factory.mktemp("course")
+    for name in COPIED:
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, course / name,
+                            ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            (course / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, course / name)
+    add_the_part(course)
+    return course
+
+
+def run(course, *args):
+    """``python *args`` in the copy, its package first on the path."""
+    env = {**os.environ, "PYTHONPATH": str(course),
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    return subprocess.run([sys.executable, *args], cwd=course, env=env, capture_output=True,
+                          text=True, check=False)
+
+
+def make_release(course):
+    """What ``make release`` runs, for assignment 04: the sync, then nbgrader."""
+    for command in (["scripts/sync_parts.py"],
+                    ["-m", "nbgrader", "generate_assignment", "04_not_learning", "--force"]):
+        done = run(course, *command)
+        assert done.returncode == 0, done.stderr[-3000:]
+
+
+def test_a_new_part_is_four_hand_edited_files_and_the_sync_writes_the_rest(course):
+    edited = ["mlp_helpers/activations.py", "mlp_helpers/checks/parts/not_learning.py",
+              NOTEBOOK.as_posix(), "tests/student_bank/not_learning.py"]
+    assert differing(course) == edited
+    make_release(course)
+    released = f"release/{NOTEBOOK.relative_to('source').as_posix()}"
+    assert differing(course) == sorted([*edited, "docs/diagnoses.md", "gradebook.db", released])
+    assert "leaky_relu" in (course / released).read_text()
+    assert "| 04_not_learning | `leaky_relu` | 1 | `leaky_relu(z)` |" in (
+        course / "docs" / "diagnoses.md").read_text()
+    cells = nbformat.read(course / NOTEBOOK, as_version=4).cells
+    assert cells[-3].source == "## 7. The leaky ReLU (1 point)\n\nKeep a small slope for " \
+                               "negative inputs: $0.01 z$."
+    assert cells[-1].metadata.nbgrader["grade_id"] == "test_leaky_relu"
+    assert cells[-1].metadata.nbgrader["points"] == 1
+    assert "| 7. `leaky_relu` | 1 |" in cells[0].source
+    assert run(course, "scripts/sync_parts.py", "--check").returncode == 0
+
+
+def test_the_registry_notebook_and_bank_tests_pass_with_the_new_part(course):
+    make_release(course)
+    tests = run(course, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not slow",
+                "tests/test_parts.py", "tests/test_assignments.py", "tests/test_checks_bank.py",
+                "-k", "not test_checks_bank or leaky_relu or graded_part")
+    assert tests.returncode == 0, tests.stdout[-3000:]
+    assert "leaky_relu-plain-relu" in run(course, "-m", "pytest", "--collect-only", "-q",
+                                          "tests/test_checks_bank.py").stdout
