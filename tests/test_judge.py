@@ -1,8 +1,9 @@
 """The grader judges a function in the student's kernel exactly as the kernel's own check would.
 
 A real kernel holds each function of the student bank under its graded name; the grader's
-process calls it there through ``_remote.Remote`` and decides in its own process. Every entry
-must get the same diagnosis, word for word, as when the check runs beside the function.
+process calls it there through ``checks.kernel.remote.Remote`` and decides in its own process.
+Every entry must get the same diagnosis, word for word, as when the check runs beside the
+function.
 """
 
 from pathlib import Path
@@ -104,7 +105,7 @@ def test_an_array_met_twice_in_a_message_arrives_as_one_array():
 
 def test_a_function_whose_call_stops_the_kernel_is_told_so_not_sent_to_a_traceback():
     def dies_on_call(code, user_expressions):
-        if '"op": "look"' not in code:
+        if '"op": "look"' not in code:  # asked after the call gave no answer
             return {}  # the kernel is gone: no reply
         found = wire.dumps({"arrays": [], "answer": {"kind": "callable", "type": "function"}})
         return {"user_expressions": {"answer": {"data": {"text/plain": repr(found)}}}}

@@ -16,6 +16,7 @@ from sandboxing import needs_sandbox
 
 from mlp_helpers import grading
 from mlp_helpers.activations import _sigmoid
+from mlp_helpers.checks.engine.running import Call
 from mlp_helpers.checks.kernel import edition as kernel_edition
 from mlp_helpers.checks.kernel.remote import Kernel, Remote
 
@@ -101,7 +102,8 @@ def test_reference_of_a_part_not_judged_yet_never_leaves_the_grader():
     kernel = Kernel(lambda code, expressions: asked.append(code) or {})
     kernel.pending = {"sigmoid", "train_xor"}
     with pytest.raises(kernel_edition.NotJudgedYet, match="sigmoid"):
-        Remote(kernel, "train_xor").run((np.zeros((4, 2)),), {}, {"sigmoid": _sigmoid}, (), 1)
+        Remote(kernel, "train_xor").run([Call([np.zeros((4, 2))], swap={"sigmoid": _sigmoid},
+                                              seconds=1)])
     assert asked == []
 
 

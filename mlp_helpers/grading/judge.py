@@ -5,10 +5,10 @@ their text, which nbgrader restored from the gradebook, holds the hidden tests a
 parts, the answer key, and none of it may reach the student's code. When the other cells have
 run, ``judge`` goes through the test cells nbgrader is about to score. For each check a test
 cell calls (read from the cell's text, never run), the grader runs that same check here,
-calling the student's function in the kernel through ``checks.kernel.remote``: first on the test's
-own inputs, then on inputs drawn fresh for this grading run, so that no prepared answer,
+calling the student's function in the kernel through ``checks.kernel.remote``: first on the
+test's own inputs, then on inputs drawn fresh for this grading run, so that no prepared answer,
 patched module, hook or lying object in the kernel can decide a score. A test cell that calls
-no check of the course is an instructor's own question: ``grading_questions`` runs its text
+no check of the course is an instructor's own question: ``grading.questions`` runs its text
 here, the student's names standing for the kernel's. The test cell's outputs are then the
 verdict alone, which is what nbgrader scores and the feedback shows.
 """
@@ -28,7 +28,7 @@ from mlp_helpers.grading import questions as grading_questions
 
 
 @dataclass(frozen=True)
-class Call:
+class CheckCall:
     """One check a test cell calls: ``checks.check_<part>(globals().get("<part>"), ...)``."""
 
     part: str
@@ -60,7 +60,7 @@ def calls_in(source):
         except ValueError:
             continue
         hidden = bool(options.pop("hidden", False))
-        found.append(Call(part, hidden, options))
+        found.append(CheckCall(part, hidden, options))
     return found
 
 
@@ -173,7 +173,7 @@ def judge(nb, kernel, log, who="the submission"):
     kernel.pending = {call.part for _, calls in cells for call in calls}
     for position, (cell, calls) in enumerate(cells):
         if not calls:
-            failure = grading_questions.judge_question(cell, kernel)
+            failure = grading_questions.failure(cell, kernel)
             cell.outputs = [] if failure is None else [_error(failure, "TestFailed")]
             if failure == grading_questions.NOT_THE_INSTRUCTORS:
                 log.warning("%s: the test cell %s is not the gradebook's; it was not run.",

@@ -126,7 +126,7 @@ def message(error, source):
     return f"{type(error).__name__}{where}: {said}" if said else type(error).__name__ + where
 
 
-def judge_question(cell, kernel, seconds=SECONDS):
+def failure(cell, kernel, seconds=SECONDS):
     """``None`` when the instructor's test cell passes on the student's names, else why not.
 
     The cell's text runs here, in the grader, only when it is the gradebook's (``is_instructors``).

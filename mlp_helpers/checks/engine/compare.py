@@ -2,7 +2,7 @@
 
 A mistake is a *structure* times a *factor* (``_mistakes``). ``explain`` tries every
 combination on one fixture and returns the ``Finding`` of each one that reproduces the
-student's numbers; ``judge_array`` judges one returned array on one fixture (right, a known
+student's numbers; ``compare_array`` compares one returned array on one fixture (right, a known
 mistake, a shape or type that cannot be, numbers that are not finite, or how far off).
 """
 
@@ -190,7 +190,7 @@ def describe_difference(what, got, want):
             "in each entry: a factor of the formula is missing or wrong.")
 
 
-def judge_array(case, what, got, want, structures=(), factors=(), fallback=None, sign=SIGN,
+def compare_array(case, what, got, want, structures=(), factors=(), fallback=None, sign=SIGN,
                 slack=0.0):
     """Findings for one array result, or ``None`` when it is right.
 

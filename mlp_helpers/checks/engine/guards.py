@@ -1,8 +1,12 @@
-"""Calling a student's function so that nothing it does can break the grader.
+"""Calling a student's function so that nothing it does can break the grader: the one runner.
 
-One call runs under a time limit, with its printing swallowed, numpy's floating-point warnings
-recorded (an overflow is a finding, not a crash under ``pytest -W error``), its exception caught
-and kept, and a profiler watching whether execution enters the reference implementation.
+Every call of a student's code goes through ``call``, in the grader's process or in the
+student's kernel (``checks.kernel.serve``): under a time limit, with its printing swallowed,
+numpy's floating-point warnings recorded (an overflow is a finding, not a crash under
+``pytest -W error``), its exception caught and kept, a profiler watching whether execution enters
+the reference's functions and tripwires on the reference network's methods, and some names of
+the student's notebook running the reference instead (``swapping``). What happened is one
+``Outcome``, wherever the call ran.
 """
 
 import contextlib
@@ -15,10 +19,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from mlp_helpers.checks.engine.swapping import swapped
+
 # Seconds one call may take. The fixtures are tiny: a correct function needs milliseconds.
 TIME_LIMIT = 3.0
 # Seconds between further interruptions once the limit has passed.
 REPEAT = 0.05
+# At most this many distinct warnings are kept: a loop that overflows at every step warns
+# thousands of times.
+_WARNINGS_KEPT = 20
 _GRADER_MODULES = frozenset({__name__, "contextlib", "mlp_helpers.checks.engine.running",
                              "mlp_helpers.checks.engine.swapping",
                              "mlp_helpers.checks.engine.spec"})
@@ -31,15 +40,38 @@ class _TimedOut(BaseException):
     """
 
 
+class _EnteredReference(BaseException):
+    # Not an Exception: a student's ``except Exception`` around the call does not swallow it.
+    pass
+
+
+class NoAnswer(Exception):
+    """The call gave no readable answer: the kernel stopped during it, or its answer was garbled."""
+
+
+class Absent(Exception):
+    """The notebook's name holds no function: ``kind`` is ``"missing"`` or ``"value"``."""
+
+    def __init__(self, kind, value=None):
+        super().__init__(kind)
+        self.kind, self.value = kind, value
+
+
 @dataclass
 class Outcome:
-    """What one call did: its ``value``, or the ``error`` it raised, and what we saw on the way."""
+    """What one call did: its ``value``, or the ``error`` it raised, and what we saw on the way.
+
+    ``arguments`` are the call's arguments as the student's code left them (the grader's own
+    objects, even when the call ran in a kernel); ``seconds`` the time limit it ran under.
+    """
 
     value: object = None
     error: BaseException | None = None
     timed_out: bool = False
     warnings: list = field(default_factory=list)
     entered_reference: bool = False
+    arguments: list = field(default_factory=list)
+    seconds: float = TIME_LIMIT
 
     @property
     def overflowed(self):
@@ -93,6 +125,9 @@ def _profile(frame, event, arg):
 
 @contextlib.contextmanager
 def _watch_for(codes, outcome):
+    if not codes:  # a profile function runs at every Python call: a loop would run 30 % slower
+        yield
+        return
     previous, previous_threads = sys.getprofile(), threading.getprofile()
     _WATCHES.append((codes, outcome))
     sys.setprofile(_profile)
@@ -105,25 +140,67 @@ def _watch_for(codes, outcome):
         _WATCHES.pop()
 
 
-def call(function, args, reference_codes=frozenset()):
-    """Call ``function(*args)`` under the guards and return an ``Outcome``."""
-    outcome = Outcome()
+@contextlib.contextmanager
+def _tripwires(methods, outcome):
+    # For the length of the call, each watched method of the reference network (``(class,
+    # name)``) records the call and stops it: ``mlp_helpers.train`` and every other way into the
+    # network go through them, however the notebook imported it. The profile watch would see
+    # the same calls, at a cost on every Python call of a student's training loop.
+    def tripwire(*args, **kwargs):
+        outcome.entered_reference = True
+        raise _EnteredReference
+
+    saved = [(owner, name, owner.__dict__[name]) for owner, name in methods]
+    try:
+        for owner, name, _ in saved:
+            setattr(owner, name, tripwire)
+        yield
+    except _EnteredReference:
+        pass
+    finally:
+        for owner, name, method in saved:
+            setattr(owner, name, method)
+
+
+def call(function, args, kwargs=None, swap=None, reference=(), watch=(), seconds=None):
+    """Call ``function(*args, **kwargs)`` under the guards and return an ``Outcome``.
+
+    ``swap`` maps names of the student's notebook to the reference functions they run for the
+    length of the call; ``reference`` lists the functions whose code the call must not enter,
+    ``watch`` the reference network's methods, as ``(class, name)``; ``seconds`` is the time
+    limit (``TIME_LIMIT`` unless given). Never raises what the student's code raises.
+    """
+    seconds = TIME_LIMIT if seconds is None else seconds
+    args = list(args)
+    outcome = Outcome(arguments=args, seconds=seconds)
+    if function is None or not callable(function):
+        outcome.error = Absent("missing" if function is None else "value", function)
+        return outcome
+    codes = frozenset(f.__code__ for f in reference)
+
+    def note(message, *rest, **options):
+        text = str(message)
+        if text not in outcome.warnings and len(outcome.warnings) < _WARNINGS_KEPT:
+            outcome.warnings.append(text)
+
     with contextlib.ExitStack() as stack:
-        caught = stack.enter_context(warnings.catch_warnings(record=True))
+        stack.enter_context(warnings.catch_warnings())
         warnings.simplefilter("always")
+        warnings.showwarning = note  # put back by catch_warnings
         stack.enter_context(np.errstate(over="warn", divide="warn", invalid="warn",
                                         under="ignore"))
         stack.enter_context(contextlib.redirect_stdout(io.StringIO()))
         stack.enter_context(contextlib.redirect_stderr(io.StringIO()))
+        stack.enter_context(swapped(function, swap or {}))
         try:
-            # The limit inside the watch: the watch's clean-up runs with the timer stopped.
-            with _watch_for(reference_codes, outcome), _time_limit(TIME_LIMIT):
-                outcome.value = function(*args)
+            # The limit inside the watches: their clean-up runs with the timer stopped.
+            with (_tripwires(watch, outcome), _watch_for(codes, outcome),
+                  _time_limit(seconds)):
+                outcome.value = function(*args, **(kwargs or {}))
         except _TimedOut:
             outcome.timed_out = True
         except (Exception, SystemExit) as error:  # a student's exit() is a finding too
             outcome.error = error
-        outcome.warnings = [str(warning.message) for warning in caught]
     return outcome
 
 

@@ -1,99 +1,95 @@
-"""Running a student's larger functions (training loops, backward passes) and reading the run.
+"""Where a student's function lives, the one fork, and reading what its calls did.
 
-``run`` calls one under the guards of ``_guards`` (a time limit, printing swallowed, warnings
-silenced, the reference watched for), with some functions of the student's notebook running
-the reference instead (``_swapping``), so that the part under test is judged on its own. The
-other functions turn what happened into the ``Diagnosis`` a student reads.
+A student's answer is a function in this process (``Here``) or a name in their kernel, judged
+from the grader (``Elsewhere``, which ``checks.kernel.remote.Remote`` is). ``where`` tells them
+apart, once; both answer ``look()`` and ``run(calls)`` with one ``guards.Outcome`` per ``Call``,
+so a check reads the same outcome wherever the function ran. ``run`` calls one of a student's
+larger functions (a training loop, a backward pass), with some functions of the notebook
+running the reference (``swap``), so that the part under test is judged on its own. The other
+functions turn what happened into the ``Diagnosis`` a student reads.
 """
 
-import contextlib
-import io
 import os
-import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 import mlp_helpers as reference
 from mlp_helpers.checks.engine import guards
 from mlp_helpers.checks.engine.core import Diagnosis
-from mlp_helpers.checks.engine.swapping import swapped
-from mlp_helpers.checks.engine.values import numbers
-from mlp_helpers.checks.kernel.wire import Unreadable
+from mlp_helpers.checks.engine.values import Unreadable, numbers
 
 # Seconds a training loop may take inside a check (``MLP_CHECK_TIME_LIMIT`` overrides it).
 TIME_LIMIT = float(os.environ.get("MLP_CHECK_TIME_LIMIT", 20))
 
 
 @dataclass
-class Run:
-    """What one call did: ``value`` or ``error``, whether it ``timed_out`` or used the reference."""
+class Call:
+    """One call of a student's function, as ``guards.call`` takes it.
 
-    value: object = None
-    error: BaseException | None = None
-    timed_out: bool = False
-    entered_reference: bool = False
-    seconds: float = TIME_LIMIT
+    ``writable[i]`` says whether the student's code may write to ``args[i]`` (a read-only
+    fixture's arrays are sent read-only to the kernel); ``seconds`` ``None`` is the time limit of
+    a graded function (``guards.TIME_LIMIT``), read where the call runs.
+    """
+
+    args: list
+    kwargs: dict = field(default_factory=dict)
+    swap: dict = field(default_factory=dict)
+    reference: tuple = ()
+    watch: tuple = ()
+    seconds: float | None = None
+    writable: tuple | None = None
 
 
-class _EnteredReference(BaseException):
-    # Not an Exception: a student's ``except Exception`` around the call does not swallow it.
-    pass
+class Elsewhere:
+    """A student's name that lives in another process; ``checks.kernel.remote.Remote`` is one."""
+
+    name = None
+
+    def look(self):
+        """``("missing" | "callable" | "value", value)`` for the name."""
+        raise NotImplementedError
+
+    def run(self, calls):
+        """One ``guards.Outcome`` for each ``Call``, in order."""
+        raise NotImplementedError
 
 
-@contextlib.contextmanager
-def _watch_for(methods, outcome):
-    # For the length of the run, each watched method of the reference (``(class, name)``) is
-    # a tripwire that records the call and stops the run. A trace function would see the same
-    # calls but runs on every Python call of the student's loop: 30 % slower.
-    # Methods, not functions: ``mlp_helpers.train`` and every other way into the reference
-    # network go through them, however the notebook imported it.
-    def tripwire(*args, **kwargs):
-        outcome.entered_reference = True
-        raise _EnteredReference
+class Here:
+    """A student's function in this process: called under ``guards.call`` directly."""
 
-    saved = [(owner, name, owner.__dict__[name]) for owner, name in methods]
-    try:
-        for owner, name, _ in saved:
-            setattr(owner, name, tripwire)
-        yield
-    except _EnteredReference:
-        pass
-    finally:
-        for owner, name, method in saved:
-            setattr(owner, name, method)
+    def __init__(self, function):
+        self.function = function
+
+    def look(self):
+        """``("missing" | "callable" | "value", value)`` for the function."""
+        kind = ("missing" if self.function is None else "callable" if callable(self.function)
+                else "value")
+        return kind, self.function
+
+    def run(self, calls):
+        """One ``guards.Outcome`` for each ``Call``, in order."""
+        return [guards.call(self.function, call.args, call.kwargs, call.swap, call.reference,
+                            call.watch, call.seconds) for call in calls]
+
+
+def where(student):
+    """The student's answer as something that looks and runs: the only "here or there?"."""
+    return student if isinstance(student, Elsewhere) else Here(student)
 
 
 def run(function, args, kwargs=None, swap=(), watch=(), seconds=TIME_LIMIT):
-    """Call ``function(*args, **kwargs)`` with the names in ``swap`` bound to the reference.
+    """Call a student's ``function(*args, **kwargs)`` with the names in ``swap`` the reference's.
 
     ``swap`` is a sequence of names of ``mlp_helpers`` (e.g. ``"hidden_delta"``) or a dict of
     replacements; ``watch`` lists the reference's methods, as ``(class, name)``, the function
-    must not call. Returns a ``Run``; never raises what the student's code raises.
+    must not call. Returns a ``guards.Outcome``; never raises what the student's code raises.
     """
     replacements = swap if isinstance(swap, dict) else {name: getattr(reference, name)
                                                          for name in swap}
-    from mlp_helpers.checks.kernel.remote import Remote  # (it builds on this module)
-
-    if isinstance(function, Remote):
-        return function.run(args, kwargs, replacements, watch, seconds)
-    outcome = Run(seconds=seconds)
-    with contextlib.ExitStack() as stack:
-        stack.enter_context(warnings.catch_warnings())
-        warnings.simplefilter("ignore")
-        stack.enter_context(np.errstate(all="ignore"))
-        stack.enter_context(contextlib.redirect_stdout(io.StringIO()))
-        stack.enter_context(contextlib.redirect_stderr(io.StringIO()))
-        stack.enter_context(swapped(function, replacements))
-        try:
-            # The limit inside the watch: the watch's clean-up runs with the timer stopped.
-            with _watch_for(watch, outcome), guards._time_limit(seconds):
-                outcome.value = function(*args, **(kwargs or {}))
-        except guards._TimedOut:
-            outcome.timed_out = True
-        except (Exception, SystemExit) as error:
-            outcome.error = error
-    return outcome
+    call = Call(list(args), dict(kwargs or {}), replacements, watch=tuple(watch),
+                seconds=seconds)
+    return where(function).run([call])[0]
 
 
 def same(got, want, rtol=1e-6):
@@ -111,10 +107,13 @@ def same(got, want, rtol=1e-6):
 def absent(name, student):
     """A ``Diagnosis`` when the notebook has no function ``name``, else ``None``.
 
-    ``student`` is the function itself, or a ``_remote.Remote`` standing for it in its kernel.
+    ``student`` is the function itself, or an ``Elsewhere`` standing for it in its kernel.
     """
-    kind, value = student.look() if hasattr(student, "look") else (
-        "missing" if student is None else "callable" if callable(student) else "value", student)
+    return absence(name, *where(student).look())
+
+
+def absence(name, kind, value):
+    """The ``Diagnosis`` of a name that holds no function (``kind`` as ``look`` says), or None."""
     if kind == "missing":
         return Diagnosis("other", f"`{name}` is not defined: run the cell where you wrote it and "
                          "make sure it finishes without an error.")
@@ -132,8 +131,8 @@ def absent(name, student):
 
 def failed_call(name, outcome, seconds):
     """The ``Diagnosis`` of a call of the student's ``name`` that raised, timed out or died."""
-    from mlp_helpers.checks.kernel.remote import NoAnswer  # (it builds on this module)
-
+    if isinstance(outcome.error, guards.Absent):
+        return absence(name, outcome.error.kind, outcome.error.value)
     if outcome.timed_out:
         return Diagnosis("other", f"`{name}` did not finish within {seconds:g} s: look for a "
                          "loop that never ends, or far more epochs than needed.")
@@ -143,7 +142,7 @@ def failed_call(name, outcome, seconds):
     if isinstance(outcome.error, NotImplementedError):
         return Diagnosis("other", f"`{name}` still raises NotImplementedError: replace "
                          "`raise NotImplementedError()` with your code and run the cell.")
-    if isinstance(outcome.error, NoAnswer):
+    if isinstance(outcome.error, guards.NoAnswer):
         return Diagnosis("other", f"`{name}` gave the grader no answer: your notebook's kernel "
                          "stopped during the call (os._exit, a crash, running out of memory) or "
                          "its answer could not be read.")

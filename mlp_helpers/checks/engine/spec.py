@@ -13,9 +13,8 @@ import numpy as np
 from mlp_helpers.checks.engine import guards
 from mlp_helpers.checks.engine.core import Diagnosis
 from mlp_helpers.checks.engine.mistakes import Finding, lowered
-from mlp_helpers.checks.engine.running import absent
+from mlp_helpers.checks.engine.running import Call, absence, where
 from mlp_helpers.checks.engine.values import close
-from mlp_helpers.checks.kernel.remote import NoAnswer, evaluate
 
 
 @dataclass(frozen=True)
@@ -39,9 +38,9 @@ class Case:
 
 @dataclass(frozen=True)
 class Spec:
-    """How to check one graded function: its fixtures, reference and ``judge(case, value)``.
+    """How to check one graded function: its fixtures, reference and ``compare(case, value)``.
 
-    ``judge`` returns ``None`` for a right value, else a list of ``Finding`` (best first).
+    ``compare`` returns ``None`` for a right value, else a list of ``Finding`` (best first).
     ``reference`` holds the reference functions a student's function must not call.
     ``writable`` names the arguments that stay writable in read-only fixtures
     (``numerical_gradient`` perturbs ``x`` in place); ``drift`` is the relative change of an
@@ -54,7 +53,7 @@ class Spec:
     name: str
     arg_names: tuple
     cases: object
-    judge: object
+    compare: object
     reference: tuple
     writable: tuple = ()
     drift: float = 0.0
@@ -101,15 +100,26 @@ def run_checks(spec, student, hidden):
         return _run_checks(spec, student, hidden)
 
 
+def _calls(spec, cases):
+    calls = []
+    for case in cases:
+        args = _fresh(spec, case)
+        calls.append(Call([arg for arg, _ in args], reference=spec.reference,
+                          writable=tuple(writable for _, writable in args)))
+    return calls
+
+
 def _run_checks(spec, student, hidden):
     name = spec.name
-    found = absent(name, student)
-    if found is not None:
-        return found
     cases = [case for case in spec.cases() if hidden or not case.hidden]
-    results = evaluate(student, [_fresh(spec, case) for case in cases], spec.reference)
+    # Every fixture in one go: for a function in a kernel, one request, whose answer also says
+    # when the name holds no function.
+    outcomes = where(student).run(_calls(spec, cases))
+    if isinstance(outcomes[0].error, guards.Absent):
+        return absence(name, outcomes[0].error.kind, outcomes[0].error.value)
     runs = []
-    for case, (outcome, args) in zip(cases, results):
+    for case, outcome in zip(cases, outcomes):
+        args = outcome.arguments
         if outcome.timed_out:
             return Diagnosis("other", f"`{name}` did not finish within {guards.TIME_LIMIT:g} s "
                              f"on {label(spec, case)}: look for a loop that never ends.")
@@ -154,7 +164,7 @@ def _verdict(spec, runs):
                              "large but legal inputs. Rewrite the step so that exp never sees "
                              f"a large positive number.{spec.overflow_hint}")]
         else:
-            found = spec.judge(case, outcome.value)
+            found = spec.compare(case, outcome.value)
         if found:
             failures.append((case, found))
     errors = [(case, outcome.error) for case, outcome, _, _ in runs
@@ -183,7 +193,7 @@ def _error_verdict(spec, errors, failures):
     if isinstance(error, NotImplementedError):
         return Diagnosis("other", f"`{spec.name}` still raises NotImplementedError: replace "
                          "`raise NotImplementedError()` with your code and run the cell.")
-    if isinstance(error, NoAnswer):
+    if isinstance(error, guards.NoAnswer):
         return Diagnosis("other", _no_answer(spec.name, label(spec, case)))
     # The student reads this one line, without a traceback (the test cell's would show the
     # hidden test): where to get the traceback that names the line is what helps.

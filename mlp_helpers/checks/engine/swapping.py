@@ -3,7 +3,8 @@
 A training loop is judged on its own: the other graded functions it calls are the reference's
 for the length of the check, so a mistake in an earlier part costs points once. The swap
 follows the function, not only its name (an alias, a default argument or ``functools.partial``
-reaches the same function object), and a student's extra arguments are dropped on the way.
+reaches the same function object), and a student's extra arguments are dropped on the way. A
+``Recorder`` swapped in also records what the loop handed it.
 """
 
 import contextlib
@@ -91,3 +92,23 @@ def swapped(function, replacements):
                 namespace.pop(name, None)
             else:
                 namespace[name] = value
+
+
+class Recorder:
+    """A function of ``mlp_helpers`` that also records something about each call.
+
+    Called here, it records into ``collected``; swapped into a student's loop in their
+    kernel, the kernel's copy (named by ``dotted``, a ``Recorder`` there too) records, and
+    ``Remote.run`` brings the record back into ``collected``.
+    """
+
+    def __init__(self, dotted, function, record):
+        self.dotted, self.function, self.record = dotted, function, record
+        self.collected = []
+        # Read by ``_adapted``, which passes a student's call on with these parameters only.
+        self.__signature__ = inspect.signature(function)
+
+    def __call__(self, *args, **kwargs):
+        """Record, then return what ``function`` returns."""
+        self.collected.append(self.record(*args, **kwargs))
+        return self.function(*args, **kwargs)

@@ -1,12 +1,21 @@
 """Reading what a student's function returned: numbers, shapes, and closeness to the reference.
 
 Anything can come back (a list, a ragged list, a string, an object that refuses to become an
-array): these functions never raise on it, and say what it was for the messages.
+array): these functions never raise on it, and say what it was for the messages. From a
+student's kernel, what could not cross comes back as an ``Unreadable`` (``checks.kernel.wire``).
 """
 
+from dataclasses import dataclass
 from numbers import Real
 
 import numpy as np
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A value that could not cross from a kernel: ``what`` says what it was, for the message."""
+
+    what: str
 
 
 def numbers(value):

@@ -1,19 +1,21 @@
 """The grader's side: a student's function, called in their kernel, judged in the grader.
 
-``Kernel`` sends one JSON request to the kernel (``_serve.answer`` runs it there) and reads the
-answer from the kernel's reply; ``Remote`` stands for one name of the notebook. The checks
-call a ``Remote`` as they call a local function (``evaluate`` here and ``running.run``
-dispatch on it), so the same fixtures, hypotheses and messages decide the grade, but the
-numbers they judge come from the kernel and every judgement happens here, where the notebook
-cannot reach.
+``Kernel`` sends one JSON request to the kernel (``serve.answer`` runs it there) and reads the
+answer from the kernel's reply; ``Remote`` stands for one name of the notebook. It is an
+``Elsewhere`` of the engine (``checks.engine.running``): the checks look at it and run calls of
+it as they do a function in their own process, so the same fixtures, hypotheses and messages
+decide the grade, but the numbers they judge come from the kernel and every judgement happens
+here, where the notebook cannot reach. All the calls of one check go in one request.
 """
 
+import ast
 import builtins
-import inspect
 import json
 from dataclasses import dataclass
 
-from mlp_helpers.checks.engine import guards, running
+from mlp_helpers.checks.engine import guards
+from mlp_helpers.checks.engine.running import Elsewhere
+from mlp_helpers.checks.engine.swapping import Recorder
 from mlp_helpers.checks.kernel import edition as kernel_edition
 from mlp_helpers.checks.kernel import wire
 from mlp_helpers.checks.kernel.mirror import brought_back, mirror
@@ -29,10 +31,6 @@ _KNOWN_ERRORS = {name: getattr(builtins, name) for name in dir(builtins)
 
 class RemoteError(Exception):
     """An exception the student's code raised in its kernel, of a class the grader does not know."""
-
-
-class NoAnswer(RemoteError):
-    """The call gave no readable answer: the kernel stopped during it, or its answer was garbled."""
 
 
 class KernelUnavailable(Exception):
@@ -62,7 +60,7 @@ class Kernel:
 
     def __init__(self, execute):
         self._execute = execute
-        # The graded parts of the notebook not judged yet (``grading_judge`` keeps it): the
+        # The graded parts of the notebook not judged yet (``grading.judge`` keeps it): the
         # course's code sent to the kernel never holds their implementations.
         self.pending = set()
 
@@ -72,10 +70,10 @@ class Kernel:
         Every array the request sends is numbered in ``sent`` (a ``wire.Memo``); the kernel
         answers with each as the student's code left it, and those answers are written back
         into the grader's own arrays, so a change made in the kernel shows here as it would
-        beside the function (see ``_mirror.brought_back``).
+        beside the function (see ``mirror.brought_back``).
         """
         sent = wire.Memo() if sent is None else sent
-        request = {key: wire.dumps(value, sent) if key in ("calls", "args", "kwargs") else value
+        request = {key: wire.dumps(value, sent) if key == "calls" else value
                    for key, value in fields.items()}
         request["op"] = op
         code = (f"from mlp_helpers.checks.kernel.serve import answer as {_ANSWER}\n"
@@ -88,8 +86,6 @@ class Kernel:
         if not (isinstance(text, str) and text[:1] in "'\"" and text[-1:] == text[:1]):
             return wire.Unreadable("no answer from the notebook's kernel")
         try:
-            import ast
-
             found = wire.loads(ast.literal_eval(text))
         except (ValueError, SyntaxError, MemoryError, RecursionError):
             return wire.Unreadable("no answer from the notebook's kernel")
@@ -99,8 +95,8 @@ class Kernel:
 
 
 @dataclass(frozen=True)
-class Remote:
-    """The notebook's name ``name`` in ``kernel``, judged as the graded part ``part``."""
+class Remote(Elsewhere):
+    """The notebook's name ``name`` in ``kernel``."""
 
     kernel: Kernel
     name: str
@@ -113,46 +109,49 @@ class Remote:
             return "value", found
         return found["kind"], found.get("value")
 
-    def run(self, args, kwargs, swap, watch, seconds):
-        """``running.run`` of this function in its kernel: a ``running.Run``.
+    def run(self, calls):
+        """One ``guards.Outcome`` per ``running.Call``, all made in one request to the kernel.
 
-        ``swap`` maps names to functions of ``mlp_helpers`` (the kernel takes its own copies);
-        a swapped-in function with a ``collected`` attribute (see ``Recorder``) gets what the
-        kernel's copy recorded during the run.
+        What the calls did to their arguments is done to the grader's own (``mirror``); a
+        swapped-in ``Recorder`` gets what the kernel's copy recorded. A name that holds no
+        function is told in the same answer, as a ``guards.Absent`` error of every call.
         """
-        kwargs = {} if kwargs is None else kwargs
-        dotted = {name: _dotted(f) for name, f in swap.items()}
-        answer = self.kernel.ask(
-            "run", name=self.name, args=[(arg, True) for arg in args], kwargs=kwargs,
-            swap=dotted, watch=[(_dotted(owner), method) for owner, method in watch],
-            seconds=seconds, carried=self._carried(dotted, [*args, kwargs]))
-        outcome, after = _outcome(answer)
-        if isinstance(after, list) and len(after) == len(args):
-            for arg, changed in zip(args, after, strict=True):
-                mirror(arg, changed)
-        mirror(kwargs, answer.get("kwargs") if isinstance(answer, dict) else None)
-        recorded = answer.get("recorded") if isinstance(answer, dict) else None
-        for name, f in swap.items():
-            if isinstance(f, Recorder):
-                f.collected[:] = (recorded or {}).get(name) or []
-        return running.Run(value=outcome.value, error=outcome.error,
-                            timed_out=outcome.timed_out,
-                            entered_reference=outcome.entered_reference, seconds=seconds)
+        sent = [{"args": [(arg, True if call.writable is None else call.writable[index])
+                          for index, arg in enumerate(call.args)],
+                 "kwargs": call.kwargs, "seconds": call.seconds,
+                 "swap": {name: _dotted(f) for name, f in call.swap.items()},
+                 "watch": [(_dotted(owner), method) for owner, method in call.watch],
+                 "reference": [_dotted(f) for f in call.reference]} for call in calls]
+        answer = self.kernel.ask("run", name=self.name, calls=sent, carried=self._carried(
+            [name for call in sent for name in call["swap"].items()],
+            [value for call in calls for value in (*call.args, call.kwargs)]))
+        found = (answer.get("kind"), answer.get("value")) if isinstance(answer, dict) else None
+        if found is None:  # no answer at all: asked again, the name says whether it was called
+            found = self.look()
+        if found[0] in ("missing", "value"):
+            absent = guards.Absent(*found)
+            return [guards.Outcome(error=absent, arguments=call.args, seconds=_seconds(call))
+                    for call in calls]
+        answers = answer.get("calls") if isinstance(answer, dict) else None
+        if not isinstance(answers, list) or len(answers) != len(calls):
+            answers = [None] * len(calls)
+        return [_outcome(call, reply) for call, reply in zip(calls, answers, strict=True)]
 
-
-    def _carried(self, swap, values):
+    def _carried(self, swapped, values):
         """The course's code the kernel needs for this run (``kernel_edition.carried``).
 
         The kernel's own package holds no graded part's implementation: the reference functions
-        swapped in, and the fixtures it builds from the course's networks, come with the
-        request, and only once every part they implement has been judged.
+        swapped in (``(name, dotted)``), and the fixtures it builds from the course's networks,
+        come with the request, and only once every part they implement has been judged.
         """
-        for part in swap:
+        for part, _ in swapped:
             if part in self.kernel.pending:
                 raise kernel_edition.NotJudgedYet(f"the reference of `{part}` would reach the "
                                                   "kernel before its verdict")
-        modules = [dotted.rpartition(".")[0] for dotted in swap.values()]
+        modules = [dotted.rpartition(".")[0] for _, dotted in swapped]
         modules += [maker.rpartition(".")[0] for maker in _makers(values, 0)]
+        if not modules:  # the kernel's own package is all the run needs
+            return []
         return kernel_edition.carried(list(dict.fromkeys(modules)), self.kernel.pending)
 
 
@@ -176,66 +175,29 @@ def _dotted(f):
     return f"{f.__module__}.{f.__qualname__}"
 
 
-class Recorder:
-    """A function of ``mlp_helpers`` that also records something about each call.
-
-    Called here, it records into ``collected``; swapped into a student's loop in their
-    kernel, the kernel's copy (named by ``dotted``, a ``Recorder`` there too) records, and
-    ``Remote.run`` brings the record back into ``collected``.
-    """
-
-    def __init__(self, dotted, function, record):
-        self.dotted, self.function, self.record = dotted, function, record
-        self.collected = []
-        # Read by ``_swapping``, which passes a student's call on with these parameters only.
-        self.__signature__ = inspect.signature(function)
-
-    def __call__(self, *args, **kwargs):
-        """Record, then return what ``function`` returns."""
-        self.collected.append(self.record(*args, **kwargs))
-        return self.function(*args, **kwargs)
+def _seconds(call):
+    return guards.TIME_LIMIT if call.seconds is None else call.seconds
 
 
-def _outcome(answer):
-    outcome = guards.Outcome()
+def _outcome(call, answer):
+    """The ``guards.Outcome`` of ``call`` from the kernel's ``answer``, arguments mirrored."""
+    outcome = guards.Outcome(arguments=call.args, seconds=_seconds(call))
     if not isinstance(answer, dict):
-        outcome.error = NoAnswer("the notebook's kernel gave no readable answer")
-        return outcome, None
+        outcome.error = guards.NoAnswer("the notebook's kernel gave no readable answer")
+        return outcome
     outcome.value = answer.get("value")
     outcome.error = _exception(answer.get("error"))
     outcome.timed_out = answer.get("timed_out") is True
     outcome.warnings = [str(text) for text in answer.get("warnings") or []
                         if isinstance(text, str)]
     outcome.entered_reference = answer.get("entered_reference") is True
-    return outcome, answer.get("arguments")
-
-
-def evaluate(function, calls, reference=()):
-    """Call ``function`` on each argument list of ``calls``; ``[(Outcome, arguments after)]``.
-
-    A local function is called under ``guards.call``; a ``Remote`` one is called in its kernel,
-    all calls in one request, and what it did to the arguments is done to ``calls``' own
-    (``mirror``), so either way the arguments after are the ones given. ``calls`` holds lists
-    of ``(argument, writable)``; ``reference`` the functions whose code the call must not enter.
-    """
-    results = []
-    if not isinstance(function, Remote):
-        for arguments in calls:
-            values = [argument for argument, _ in arguments]
-            codes = frozenset(f.__code__ for f in reference)
-            results.append((guards.call(function, values, codes), values))
-        return results
-    answers = function.kernel.ask("call", name=function.name, calls=calls,
-                                  reference=[f"{f.__module__}.{f.__qualname__}"
-                                             for f in reference])
-    answers = answers.get("calls") if isinstance(answers, dict) else None
-    if not isinstance(answers, list) or len(answers) != len(calls):
-        answers = [None] * len(calls)
-    for arguments, answer in zip(calls, answers, strict=True):
-        values = [argument for argument, _ in arguments]
-        outcome, after = _outcome(answer)
-        if isinstance(after, list) and len(after) == len(values):
-            for value, changed in zip(values, after, strict=True):
-                mirror(value, changed)
-        results.append((outcome, values))
-    return results
+    after = answer.get("arguments")
+    if isinstance(after, list) and len(after) == len(call.args):
+        for arg, changed in zip(call.args, after, strict=True):
+            mirror(arg, changed)
+    mirror(call.kwargs, answer.get("kwargs"))
+    recorded = answer.get("recorded")
+    for name, f in call.swap.items():
+        if isinstance(f, Recorder):
+            f.collected[:] = (recorded.get(name) if isinstance(recorded, dict) else None) or []
+    return outcome

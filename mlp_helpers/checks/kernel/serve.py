@@ -1,11 +1,13 @@
 """The kernel's side of grading: answer the grader's questions about the notebook's names.
 
-When a notebook is graded, the grader's own process decides every score (``_remote`` and
+When a notebook is graded, the grader's own process decides every score (``remote`` and
 ``mlp_helpers.grading.judge``). It asks the student's kernel only for what the student's code
-returns: "what is ``sigmoid``?", "call it with these arguments", "run ``train_xor`` with these".
-Each request and each answer is JSON text (``_wire``). Nothing here is trusted: a notebook can
-change this module as it can change anything in its kernel, and so can only change what its
-own functions seem to return, which the grader judges as the student's answer.
+returns: "what is ``sigmoid``?", "call it with each of these arguments" (a check's fixtures, or
+``train_xor`` with the reference's other rules swapped in), each call under the one runner,
+``guards.call``. Each request and each answer is JSON text (``wire``). Nothing here is
+trusted: a notebook can change this module as it can change anything in its kernel, and so can
+only change what its own functions seem to return, which the grader judges as the student's
+answer.
 """
 
 import contextlib
@@ -16,7 +18,7 @@ import os
 import sys
 import types
 
-from mlp_helpers.checks.engine import guards, running
+from mlp_helpers.checks.engine import guards
 from mlp_helpers.checks.kernel import wire
 
 
@@ -47,38 +49,30 @@ def _look(namespace, request):
     return {"kind": "value", "type": type(value).__name__, "value": value}
 
 
-def _call(namespace, request):
+def _run(namespace, request):
     function = namespace.get(request["name"])
-    codes = frozenset(_resolve(dotted).__code__ for dotted in request["reference"])
+    if function is None or not callable(function):
+        return _look(namespace, request)
     answers = []
-    for encoded in request["calls"]:
-        arguments = _arguments(encoded)
-        outcome = guards.call(function, arguments, codes)
+    for call in request["calls"]:
+        swap = {name: _resolve(dotted) for name, dotted in call["swap"].items()}
+        for f in swap.values():
+            if hasattr(f, "collected"):
+                f.collected.clear()
+        outcome = guards.call(function, _arguments(call["args"]), call["kwargs"], swap,
+                              [_resolve(dotted) for dotted in call["reference"]],
+                              [(_resolve(owner), method) for owner, method in call["watch"]],
+                              call["seconds"])
         answers.append({"value": outcome.value, "error": _error(outcome.error),
                         "timed_out": outcome.timed_out, "warnings": outcome.warnings,
                         "entered_reference": outcome.entered_reference,
-                        "arguments": arguments})
+                        "recorded": {name: list(f.collected) for name, f in swap.items()
+                                     if hasattr(f, "collected")},
+                        "arguments": outcome.arguments, "kwargs": call["kwargs"]})
     return {"calls": answers}
 
 
-def _run(namespace, request):
-    function = namespace.get(request["name"])
-    swap = {name: _resolve(dotted) for name, dotted in request["swap"].items()}
-    watch = [(_resolve(owner), method) for owner, method in request["watch"]]
-    for f in swap.values():
-        if hasattr(f, "collected"):
-            f.collected.clear()
-    arguments, kwargs = _arguments(request["args"]), request["kwargs"]
-    run = running.run(function, arguments, kwargs, swap=swap, watch=watch,
-                       seconds=request["seconds"])
-    return {"value": run.value, "error": _error(run.error), "timed_out": run.timed_out,
-            "entered_reference": run.entered_reference,
-            "recorded": {name: list(f.collected) for name, f in swap.items()
-                         if hasattr(f, "collected")},
-            "arguments": arguments, "kwargs": kwargs}
-
-
-_OPERATIONS = {"look": _look, "call": _call, "run": _run}
+_OPERATIONS = {"look": _look, "run": _run}
 
 
 def answer(namespace, text):
@@ -160,5 +154,5 @@ def _carried(carried):
         yield
 
 
-# Request fields that carry values (and so arrays): they travel in ``_wire``'s form.
-_ENCODED = frozenset({"calls", "args", "kwargs"})
+# Request fields that carry values (and so arrays): they travel in ``wire``'s form.
+_ENCODED = frozenset({"calls"})

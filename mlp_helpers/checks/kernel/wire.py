@@ -19,9 +19,10 @@ import importlib
 import io
 import json
 import math
-from dataclasses import dataclass
 
 import numpy as np
+
+from mlp_helpers.checks.engine.values import Unreadable
 
 # A value is read only this deep and this wide, and its text only this long: enough for any
 # honest answer (the largest, a trained MNIST network's parameters, is about 1 MB).
@@ -64,13 +65,6 @@ class Memo:
         """Give ``array`` the next number."""
         self._numbers[id(array)] = len(self.arrays)
         self.arrays.append(array)
-
-
-@dataclass(frozen=True)
-class Unreadable:
-    """A value that could not cross: ``what`` says what it was, for the student's message."""
-
-    what: str
 
 
 def _encode(value, depth, memo):

@@ -5,7 +5,7 @@ import copy
 import numpy as np
 
 from mlp_helpers import gradcheck as reference
-from mlp_helpers.checks.engine.compare import judge_array, tolerance
+from mlp_helpers.checks.engine.compare import compare_array, tolerance
 from mlp_helpers.checks.engine.fixtures import seeded
 from mlp_helpers.checks.engine.mistakes import Factor, Finding, Structure
 from mlp_helpers.checks.engine.spec import Case, Spec
@@ -192,7 +192,7 @@ def _left_changed(case, arg, before, after):
 
 
 def _judge_gradient(case, value):
-    return judge_array(case, "The gradient", value, _numerical_gradient(*_own(case)),
+    return compare_array(case, "The gradient", value, _numerical_gradient(*_own(case)),
                        _GRADIENT_MISTAKES, _GRADIENT_FACTORS)
 
 
@@ -281,7 +281,7 @@ def _judge_error(case, value):
         return [Finding("wrong-shape", "array", f"It returned {shown}; "
                         "the relative error is one number, the largest over the entries.")]
     x, y = (arg.astype(np.float64) for arg in case.args)
-    return judge_array(case, "The relative error", value, np.float64(_relative_error(x, y)),
+    return compare_array(case, "The relative error", value, np.float64(_relative_error(x, y)),
                        _ERROR_MISTAKES)
 
 

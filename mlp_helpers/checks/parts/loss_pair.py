@@ -7,7 +7,7 @@ derivative, and the student is told so (``inconsistent-scale``).
 
 import numpy as np
 
-from mlp_helpers.checks.engine.compare import fitted_scale, judge_array, returned_none
+from mlp_helpers.checks.engine.compare import compare_array, fitted_scale, returned_none
 from mlp_helpers.checks.engine.mistakes import Finding, Structure, flipped, lowered
 from mlp_helpers.checks.engine.values import close, described, numbers, shape_of
 
@@ -27,7 +27,7 @@ def k_of(case):
     return case.info["k"]
 
 
-def judge_pair(case, value, gradient_name, want, loss_factors, gradient_factors, loss_sign,
+def compare_pair(case, value, gradient_name, want, loss_factors, gradient_factors, loss_sign,
                 loss_mistakes=(), gradient_mistakes=(), slack=(0.0, 0.0), safety=None):
     """Findings for ``(loss, gradient)``: both judged, the loss's mistake told first.
 
@@ -44,7 +44,7 @@ def judge_pair(case, value, gradient_name, want, loss_factors, gradient_factors,
     if shape_of(loss) != ():
         return [Finding("wrong-shape", "loss-array", f"The loss has {described(loss)}; it "
                         "should be one number, the mean over examples.")]
-    loss_found = judge_array(case, "The loss", loss, np.float64(want[0]), loss_mistakes,
+    loss_found = compare_array(case, "The loss", loss, np.float64(want[0]), loss_mistakes,
                              loss_factors, sign=loss_sign, slack=slack[0])
     if loss_found and loss_found[0].key == "fallback" and safety is not None:
         explained = safety(case, loss)
@@ -60,7 +60,7 @@ def judge_pair(case, value, gradient_name, want, loss_factors, gradient_factors,
                              "is the same number, like the loss value. The gradient has one "
                              "entry per example and output.", lambda case: np.ones(want[1].shape),
                              free_scale=True)
-        gradient_found = judge_array(
+        gradient_found = compare_array(
             case, gradient_name, gradient, want[1], (constant, *gradient_mistakes),
             gradient_factors, slack=slack[1],
             sign=flipped(f"{gradient_name} has the wrong sign: check the order of the difference."))
