@@ -122,10 +122,9 @@ def test_the_feedback_names_the_mistakes_the_trick_hid(graded_class, trick):
     said = grading.messages(course, ASSIGNMENT, trick)
     without_trick = grading.messages(course, ASSIGNMENT, "no_trick")
     for part in WRONG:
-        if trick == "sys_modules":  # the kernel's own answers broke with its modules
-            assert "the grader got no answer about" in said[f"test_{part}"], part
-        else:
-            assert said[f"test_{part}"] == without_trick[f"test_{part}"], part
+        if trick == "sys_modules" and "the grader got no answer about" in said[f"test_{part}"]:
+            continue  # the kernel's own answers may break with its modules: no point either
+        assert said[f"test_{part}"] == without_trick[f"test_{part}"], part
     page = html.unescape(grading.feedback_html(course, ASSIGNMENT, trick))
     assert "passed" not in page.lower()
 
