@@ -2,6 +2,7 @@
 
 import re
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 import nbformat
@@ -147,3 +148,15 @@ def test_batchnorm_passes_its_checks_and_keeps_the_gradients_of_one_size():
     last, first, last_bn, first_bn = (float(value) for value in summary.groups())
     assert last / first > 1e4
     assert 1 / 3 < last_bn / first_bn < 3
+
+
+def test_the_spread_of_z_fades_layer_by_layer_without_batchnorm_and_holds_with_it():
+    def spreads(label):
+        line = re.search(rf"^{label}:\s+(.*)$", printed(), flags=re.MULTILINE).group(1)
+        return [float(value) for value in line.split()]
+
+    plain, normalised = spreads("as in lecture 4"), spreads("at BatchNorm's input")
+    assert len(plain) == len(normalised) == 10
+    assert all(later < earlier for earlier, later in pairwise(plain))
+    assert plain[-1] < 1e-3 * plain[0]
+    assert max(normalised[1:]) < 2 * min(normalised[1:])
