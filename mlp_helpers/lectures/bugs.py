@@ -61,7 +61,7 @@ def output_delta_loss_value(a_out, y):
     Written as the XOR learner wrote it (their unscaled sum of squares, their order of
     operations), so a replay computes what their code computed.
     """
-    return np.sum(np.square(y - a_out)) * (a_out * (1 - a_out))
+    return np.sum(np.square(y - a_out)) * sigmoid_derivative_unchecked(a_out)
 
 
 def output_delta_summed(a_out, y):

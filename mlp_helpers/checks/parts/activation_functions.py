@@ -9,12 +9,14 @@ from mlp_helpers.checks.engine.fixtures import seeded
 from mlp_helpers.checks.engine.mistakes import Finding, Structure, flipped
 from mlp_helpers.checks.engine.spec import Case, Spec
 from mlp_helpers.checks.part import Part
+from mlp_helpers.lectures import bugs
 
 # The reference's kernels, and every function whose code counts as calling the reference.
-_sigmoid, _softmax = reference._sigmoid, reference._softmax
+_sigmoid, _softmax = reference.sigmoid_unchecked, reference.softmax_unchecked
 _REFERENCE = {
     "sigmoid": (reference.sigmoid, _sigmoid, layers.sigmoid_forward),
-    "sigmoid_derivative": (reference.sigmoid_derivative, layers.sigmoid_backward),
+    "sigmoid_derivative": (reference.sigmoid_derivative, reference.sigmoid_derivative_unchecked,
+                           layers.sigmoid_backward),
     "softmax": (reference.softmax, _softmax),
 }
 
@@ -77,8 +79,7 @@ def _a(case):
     return _z(case)
 
 
-def _slope(x):
-    return x * (1.0 - x)
+_slope = reference.sigmoid_derivative_unchecked
 
 
 _DERIVATIVE_MISTAKES = [
@@ -87,7 +88,7 @@ _DERIVATIVE_MISTAKES = [
     Structure("derivative-twice", "sigma-again", "You passed `a` through the sigmoid again, "
               "sigma'(sigma(z)), as if `a` were z. The argument is already the activation "
               "a = sigma(z), so write the derivative with a alone.",
-              lambda case: _slope(_sigmoid(_a(case)))),
+              lambda case: bugs.derivative_at_sigmoid_of_activation(_a(case))),
     Structure("derivative-twice", "sigma-twice", "You passed `a` through the sigmoid twice "
               "before taking the slope: sigma'(sigma(sigma(z))). The argument is already the "
               "activation a = sigma(z), so write the derivative with a alone, without calling "
@@ -98,10 +99,10 @@ _DERIVATIVE_MISTAKES = [
     Structure("wrong-formula", "tanh-derivative", "You returned 1 - a^2, the derivative of tanh "
               "written with tanh's output. The sigmoid's derivative, written with its own "
               "output a, is another expression: revisit sigma'(z) for the logistic function.",
-              lambda case: 1.0 - _a(case) ** 2),
+              lambda case: reference.tanh_derivative(_a(case))),
     Structure("one-minus-activation", "one-minus", "You returned 1 - a, which is only one of the "
               "two factors of sigma'(z) written with the activation a.",
-              lambda case: 1.0 - _a(case)),
+              lambda case: bugs.derivative_one_minus_activation(_a(case))),
     Structure("derivative-missing", "identity", "You returned `a` itself: the derivative is "
               "missing.", _a),
 ]
@@ -109,7 +110,7 @@ _DERIVATIVE_MISTAKES = [
 
 def _judge_derivative(case, value):
     a = _a(case)
-    return compare_array(case, "The result", value, a * (1.0 - a), _DERIVATIVE_MISTAKES,
+    return compare_array(case, "The result", value, _slope(a), _DERIVATIVE_MISTAKES,
                        sign=flipped("The sign is flipped: the sigmoid is increasing, so its "
                                     "slope is never negative."))
 

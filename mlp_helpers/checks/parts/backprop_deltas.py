@@ -5,15 +5,21 @@ from dataclasses import dataclass
 import numpy as np
 
 from mlp_helpers import deltas as reference
-from mlp_helpers.activations import _sigmoid
+from mlp_helpers.activations import (
+    sigmoid_derivative_unchecked,
+    sigmoid_unchecked,
+    tanh_derivative,
+)
 from mlp_helpers.checks.engine.compare import compare_array, fitted_scale
 from mlp_helpers.checks.engine.fixtures import standard_cases
 from mlp_helpers.checks.engine.mistakes import Factor, Finding, Structure, flipped
 from mlp_helpers.checks.engine.spec import Spec
 from mlp_helpers.checks.engine.values import close
 from mlp_helpers.checks.part import Part
+from mlp_helpers.lectures import bugs
+from mlp_helpers.losses import mean_loss_gradient
 
-_output_delta, _hidden = reference._output_delta_mse, reference._hidden_delta
+_output_delta, _hidden = reference.output_delta_mse_unchecked, reference.hidden_delta_unchecked
 _REFERENCE = {
     "output_delta_mse": (reference.output_delta_mse, _output_delta),
     "hidden_delta": (reference.hidden_delta, _hidden),
@@ -32,18 +38,16 @@ def _args(case):
 
 def _output_cases():
     def make(rng, n, k):
-        return _sigmoid(rng.normal(0.0, 2.0, (n, k))), rng.uniform(0.0, 1.0, (n, k))
+        return sigmoid_unchecked(rng.normal(0.0, 2.0, (n, k))), rng.uniform(0.0, 1.0, (n, k))
     return standard_cases(make, [[(5, 3), (4, 2)], (1, 4), (6, 2), (4, 3), (7, 1)], seed=11,
                           keys="nk")
 
 
 def _gradient(case):
-    a, y = _args(case)
-    return (a - y) / a.shape[0]
+    return mean_loss_gradient(*_args(case))
 
 
-def _slope(x):
-    return x * (1.0 - x)
+_slope = sigmoid_derivative_unchecked
 
 
 @dataclass(frozen=True)
@@ -103,20 +107,20 @@ def _slopes(x_of, error_of, what, error):
         _Part("derivative-twice", "sigma-again", f"You took sigma' of {what} as if it were z, "
               f"sigma'(sigma(z)): {what} is already the activation, so the slope is written "
               f"with {what} itself, without the sigmoid.",
-              lambda case: _slope(_sigmoid(x_of(case)))),
+              lambda case: bugs.derivative_at_sigmoid_of_activation(x_of(case))),
         _Part("one-minus-activation", "one-minus", f"You used 1 - {what} as the derivative; it "
               f"is only one of the two factors of sigma'(z) written with {what}.",
-              lambda case: 1.0 - x_of(case)),
+              lambda case: bugs.derivative_one_minus_activation(x_of(case))),
         _Part("other", "only-a", f"You multiplied by {what} alone; it is only one of the two "
               f"factors of sigma'(z) written with {what}.", x_of),
         _Part("wrong-formula", "tanh-derivative", f"You used 1 - {what}^2 as the derivative: "
               "that is tanh's derivative, written with tanh's output. Revisit sigma'(z) of the "
               f"logistic function, written with {what}.",
-              lambda case: 1.0 - x_of(case) ** 2),
+              lambda case: tanh_derivative(x_of(case))),
         _Part("derivative-of-error", "slope-of-error", f"You took sigma' of {error}, not at "
               f"the activation {what}: the derivative belongs where the layer's activation is, "
               "and that error enters the chain rule as a factor of its own.",
-              lambda case: _slope(_sigmoid(error_of(case)))),
+              lambda case: bugs.derivative_at_sigmoid_of_activation(error_of(case))),
         _Part("derivative-of-error", "error-form", "You applied the sigmoid's derivative, in "
               f"its form written with the activation, to {error} instead of to {what}: the "
               "derivative belongs where the layer's activation is, and that error enters the "
@@ -174,7 +178,7 @@ def _judge_output(case, value):
 def _hidden_cases():
     def make(rng, n, units, units_next):
         return (rng.normal(0.0, 0.1, (n, units_next)), rng.normal(0.0, 1.0, (units, units_next)),
-                _sigmoid(rng.normal(0.0, 2.0, (n, units))))
+                sigmoid_unchecked(rng.normal(0.0, 2.0, (n, units))))
     return standard_cases(make, [[(5, 4, 3), (4, 3, 3)], (1, 3, 2), (6, 5, 2), (4, 3, 2),
                                  (3, 2, 5)], seed=12)
 

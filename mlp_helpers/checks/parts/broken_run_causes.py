@@ -42,7 +42,8 @@ def _facts(run):
                          "(\"gradient\": \"mean\")" if settings["gradient"] == "mean" else None),
         "one-minus-activation": (f"run {run}'s hidden layer uses the sigmoid's derivative "
                                  f"{settings['derivative']!r}, which is right"
-                                 if settings["derivative"] == "a * (1 - a)" else None),
+                                 if settings["derivative"] == broken_runs.GOOD["derivative"]
+                                 else None),
     }
 
 

@@ -7,7 +7,7 @@ up to ``EPSILON``; a larger epsilon is named with its size.
 import numpy as np
 
 from mlp_helpers import deltas, losses
-from mlp_helpers.activations import _softmax
+from mlp_helpers.activations import softmax_unchecked
 from mlp_helpers.checks.engine.fixtures import standard_cases
 from mlp_helpers.checks.engine.mistakes import Factor, Finding, Structure, flipped
 from mlp_helpers.checks.engine.spec import Case, Spec
@@ -15,12 +15,13 @@ from mlp_helpers.checks.engine.values import close, numbers
 from mlp_helpers.checks.part import Part
 from mlp_helpers.checks.parts.loss_pair import arrays, compare_pair, k_of, n_of
 
-_cross_sum = losses._cross_entropy_sum
+_cross_sum = losses.cross_entropy_sum
+_delta_out = deltas.output_delta_softmax_cross_entropy
 
 
 def _ce_cases():
     def make(rng, n, k):
-        return (_softmax(rng.normal(0.0, 2.0, (n, k))),
+        return (softmax_unchecked(rng.normal(0.0, 2.0, (n, k))),
                 np.eye(k)[rng.integers(0, k, n)])
     p = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.5, 0.5, 0.0], [0.0, 0.0, 1.0]])
     stress = Case((p, np.eye(3)[[0, 1, 0, 2]]), info={"n": 4, "k": 3}, hidden=True,
@@ -130,7 +131,7 @@ def _clipped_delta(case, gradient):
     n, got = p.shape[0], numbers(gradient)
     if got is None or got.shape != p.shape:
         return None
-    eps = float(np.max(np.abs(got - (p - y) / n))) * n
+    eps = float(np.max(np.abs(got - _delta_out(p, y)))) * n
     if not EPSILON < eps <= 0.1 or not close(got, (np.clip(p, eps, 1 - eps) - y) / n, 1e-6):
         return None
     return Finding("other", "clipped-delta", f"delta_out is made from probabilities clipped at "
@@ -141,7 +142,7 @@ def _clipped_delta(case, gradient):
 def _judge_ce(case, value):
     p, y = arrays(case)
     n = p.shape[0]
-    want = (_cross_sum(p, y) / n, (p - y) / n)
+    want = (_cross_sum(p, y) / n, _delta_out(p, y))
     found = compare_pair(case, value, "delta_out", want, _CE_LOSS_FACTORS, _CE_GRADIENT_FACTORS,
                         flipped("The loss has the wrong sign: log p is never positive, so the "
                                 "cross-entropy, minus its mean, is never negative."),
@@ -156,7 +157,7 @@ def _judge_ce(case, value):
 SPECS = {
     "cross_entropy_loss": Spec(
         "cross_entropy_loss", ("p", "y"), _ce_cases, _judge_ce,
-        (losses.cross_entropy_loss, _cross_sum, deltas._output_delta_softmax_cross_entropy)),
+        (losses.cross_entropy_loss, _cross_sum, _delta_out)),
 }
 
 

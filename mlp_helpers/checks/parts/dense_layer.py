@@ -10,7 +10,7 @@ from mlp_helpers.checks.engine.mistakes import Factor, Finding, Structure
 from mlp_helpers.checks.engine.spec import Spec
 from mlp_helpers.checks.part import Part
 
-_dense = reference._dense_gradients
+_dense = reference.dense_gradients_unchecked
 _REFERENCE = (reference.dense_gradients, _dense, layers.dense_backward)
 
 

@@ -1,19 +1,19 @@
 """The check of ``mse_loss(a, y)``: the mean squared error and its gradient ``dA``."""
 
 from mlp_helpers import losses
-from mlp_helpers.activations import _sigmoid
+from mlp_helpers.activations import sigmoid_unchecked
 from mlp_helpers.checks.engine.fixtures import standard_cases
 from mlp_helpers.checks.engine.mistakes import Factor, flipped
 from mlp_helpers.checks.engine.spec import Spec
 from mlp_helpers.checks.part import Part
 from mlp_helpers.checks.parts.loss_pair import arrays, compare_pair, k_of, n_of
 
-_squared_sum = losses._squared_error_sum
+_squared_sum = losses.squared_error_sum
 
 
 def _mse_cases():
     def make(rng, n, k):
-        return _sigmoid(rng.normal(0.0, 2.0, (n, k))), rng.uniform(0.0, 1.0, (n, k))
+        return sigmoid_unchecked(rng.normal(0.0, 2.0, (n, k))), rng.uniform(0.0, 1.0, (n, k))
     return standard_cases(make, [[(5, 3), (4, 1)], (1, 4), (6, 3), (4, 3), (7, 4)], seed=21,
                           keys="nk")
 
@@ -51,7 +51,7 @@ _MSE_GRADIENT_FACTORS = [
 def _judge_mse(case, value):
     a, y = arrays(case)
     n = a.shape[0]
-    want = (_squared_sum(a, y) / n, (a - y) / n)
+    want = (_squared_sum(a, y) / n, losses.mean_loss_gradient(a, y))
     return compare_pair(case, value, "dA", want, _MSE_LOSS_FACTORS, _MSE_GRADIENT_FACTORS,
                        flipped("The loss is negative: a sum of squares never is."))
 

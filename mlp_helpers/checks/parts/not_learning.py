@@ -18,7 +18,7 @@ from mlp_helpers.checks.engine.running import Call, absent, where
 from mlp_helpers.checks.engine.spec import Case, Spec
 from mlp_helpers.checks.part import Part
 
-_relu, _relu_derivative = reference._relu, reference._relu_derivative
+_relu, _relu_derivative = reference.relu_unchecked, reference.relu_derivative_unchecked
 _init = initialisation.init_for_activation
 
 
@@ -110,8 +110,7 @@ class WiredGenerator(np.random.Generator):
         return "mlp_helpers.checks.parts.not_learning.generator", (self.seed,)
 
 
-def _variance(fan_in, fan_out, activation):
-    return 2.0 / (fan_in + fan_out) if activation == "sigmoid" else 2.0 / fan_in
+_variance = initialisation.init_variance
 
 
 def _hypotheses(fan_in, fan_out, activation):

@@ -13,6 +13,7 @@ called multiplying by the loss correct. ``EDIT_RULES`` replays that edit.
 
 import numpy as np
 
+from mlp_helpers.activations import sigmoid_derivative_unchecked
 from mlp_helpers.data import xor
 from mlp_helpers.lectures.bugs import output_delta_loss_value, sigmoid_unstable
 from mlp_helpers.lectures.replays import Setting, replay
@@ -28,13 +29,13 @@ def output_delta_sum_of_squares(a_out, y):
     The course's mean with 1/2 has ``(a - y) / n`` instead: the same direction, a step ``2n``
     times smaller at the same learning rate.
     """
-    return 2 * (a_out - y) * (a_out * (1 - a_out))
+    return 2 * (a_out - y) * sigmoid_derivative_unchecked(a_out)
 
 
 def output_delta_gradient_times_loss(a_out, y):
     """Their edit: ``(a - y)`` times the loss value ``1/2 sum (a - y)^2``, times ``a (1 - a)``."""
     loss = 0.5 * np.sum(np.square(a_out - y)).mean()
-    return np.dot(a_out - y, loss) * (a_out * (1 - a_out))
+    return np.dot(a_out - y, loss) * sigmoid_derivative_unchecked(a_out)
 
 
 RULES = {"output_delta": output_delta_loss_value}
