@@ -35,7 +35,7 @@ CHECKS = '''
 
 # --- leaky_relu -------------------------------------------------------------------------------
 
-def _judge_leaky_relu(case, value):
+def _compare_leaky_relu(case, value):
     z = _z(case)
     return compare_array(case, "The result", value, np.where(z > 0, z, 0.01 * z), [
         Structure("wrong-formula", "relu", "You returned max(z, 0): the negative inputs keep "
@@ -43,7 +43,7 @@ def _judge_leaky_relu(case, value):
                                                                                       0.0))])
 
 
-SPECS["leaky_relu"] = Spec("leaky_relu", ("z",), _relu_cases, _judge_leaky_relu,
+SPECS["leaky_relu"] = Spec("leaky_relu", ("z",), _relu_cases, _compare_leaky_relu,
                            (reference.leaky_relu,))'''
 RECORD = '''    Part("leaky_relu", "04_not_learning", 1, "`leaky_relu(z)`",
          "`z` where positive and `0.01 z` elsewhere, on inputs with exact zeros",
