@@ -14,11 +14,13 @@ from mlp_helpers import checks, grading
 
 REPO = Path(__file__).resolve().parents[1]
 ASSIGNMENTS = grading.ASSIGNMENTS
-# The graded parts of each assignment, from their records.
+# The graded parts of each assignment, from their records; the written answers, graded by
+# hand, from the source notebooks.
 GRADED = {assignment: [name for name, part in checks.PARTS.items() if part.assignment == assignment]
           for assignment in ASSIGNMENTS}
-WRITTEN = {"01_xor": ["explain_loss_not_gradient"], "02_mse_gradient": ["explain_lr_over_n"],
-           "03_mnist": [], "04_not_learning": []}
+WRITTEN = {assignment: sorted(grading.hand_graded(REPO / "source" / assignment
+                                                  / f"{assignment}.ipynb"))
+           for assignment in ASSIGNMENTS}
 
 
 def notebook(folder, assignment):
