@@ -81,3 +81,12 @@ hub:
 .PHONY: torch
 torch: $(READY)
 	$(BIN)/python -m pip install -e '.[torch]'
+
+# What students get, in build/student-edition/ (docs/instructor-guide.md, "The student edition"):
+# the lectures, the released assignments, START_HERE, the docs students read and the package,
+# with no source/, hidden test or answer key, and a Makefile with `lab` and `check`.
+# STUDENT_EDITION_DIR builds elsewhere.
+STUDENT_EDITION_DIR ?= build/student-edition
+.PHONY: student-edition
+student-edition: $(READY)
+	$(BIN)/python scripts/build_student_edition.py --out '$(STUDENT_EDITION_DIR)'
