@@ -14,6 +14,7 @@ verdict alone, which is what nbgrader scores and the feedback shows.
 """
 
 import ast
+import contextlib
 import secrets
 from dataclasses import dataclass
 
@@ -64,19 +65,24 @@ def calls_in(source):
     return found
 
 
-def verdicts(calls, kernel, salt):
-    """``(verdict on the test's inputs, verdict overall)``: each ``None`` or a ``Diagnosis``."""
+def verdict(calls, kernel, salt):
+    """``None`` when every check the test cell calls passes, else the first ``Diagnosis``.
+
+    The test's own inputs come first, for every part: what the student saw in their notebook
+    is what they are told. Only when they all pass are the inputs drawn fresh for ``salt`` tried.
+    """
     strictest = {}
     for call in calls:  # the hidden call of a part includes everything its visible one checks
         if call.part not in strictest or call.hidden:
             strictest[call.part] = call
-    standard = overall = None
-    for call in strictest.values():
-        student = Remote(kernel, call.part)
-        standard = standard or checks.judge(call.part, student, call.hidden, **call.options)
-        with fresh(salt):
-            overall = overall or checks.judge(call.part, student, call.hidden, **call.options)
-    return standard, standard or overall
+    for drawn in (contextlib.nullcontext, lambda: fresh(salt)):
+        with drawn():
+            for call in strictest.values():
+                found = checks.judge(call.part, Remote(kernel, call.part), call.hidden,
+                                     **call.options)
+                if found is not None:
+                    return found
+    return None
 
 
 def _reference_names(part):
@@ -179,12 +185,11 @@ def judge(nb, kernel, log, who="the submission"):
                 log.warning("%s: the test cell %s is not the gradebook's; it was not run.",
                             who, utils.get_grade_id(cell))
             continue
-        _, verdict = verdicts(calls, kernel, salt)
         # A cell that names the course's reference is told so, line and all: in the kernel
-        # the reference only raised (``kernel_edition``), which would be the verdict's words.
-        verdict = next(filter(None, (delegation(nb, call.part) for call in calls)),
-                       None) or verdict
-        cell.outputs = [] if verdict is None else [_error(verdict.message)]
+        # the reference only raises (``kernel_edition``), which would be the verdict's words.
+        found = (next(filter(None, (delegation(nb, call.part) for call in calls)), None)
+                 or verdict(calls, kernel, salt))
+        cell.outputs = [] if found is None else [_error(found.message)]
         later = {call.part for _, calls in cells[position + 1:] for call in calls}
         kernel.pending &= later
 
