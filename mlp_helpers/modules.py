@@ -22,6 +22,7 @@ from mlp_helpers.batchnorm import batchnorm_backward, batchnorm_forward
 from mlp_helpers.initialisation import init_for_activation
 from mlp_helpers.layers import dense_forward, linear_backward, sigmoid_backward, sigmoid_forward
 from mlp_helpers.losses import cross_entropy_loss
+from mlp_helpers.network import class_labels
 
 
 class Layer:
@@ -130,6 +131,9 @@ class BatchNorm(Layer):
 class SoftmaxCrossEntropy:
     """The head: softmax of the logits and the mean cross-entropy against one-hot ``Y``."""
 
+    def __init__(self):
+        self.delta = None
+
     def forward(self, z, Y):
         """Mean cross-entropy of ``softmax(z)``, ``(n, k)``, against ``Y``, ``(n, k)``."""
         loss, self.delta = cross_entropy_loss(softmax(z), Y)
@@ -180,5 +184,5 @@ class Sequential:
             self.layers[i].params[name] = value
 
     def accuracy(self, X, labels):
-        """Fraction of rows whose largest logit is at ``labels``, ``(n,)`` ints."""
-        return float(np.mean(self.forward(X).argmax(axis=1) == labels))
+        """Fraction of rows whose predicted class (the largest logit) is ``labels``, ``(n,)``."""
+        return float(np.mean(class_labels(self.forward(X)) == labels))
