@@ -217,10 +217,17 @@ class MLP:
                 delta = hidden_delta(delta, self.weights[l - 1], activations[l - 1])
         return grads
 
-    def step(self, grads, lr):
-        """Gradient descent in place: ``param -= lr * grad`` for every parameter."""
+    def step(self, grads, lr, weight_decay=0.0):
+        """Gradient descent in place: ``param -= lr * grad`` for every parameter.
+
+        ``weight_decay`` is the factor of an L2 penalty ``weight_decay / 2 * ||W||^2`` on the
+        weights (not the biases): its gradient ``weight_decay * W`` joins each ``dW``.
+        """
         for name, param in self.parameters().items():
-            param -= lr * grads[name]
+            grad = grads[name]
+            if weight_decay and name.startswith("W"):
+                grad = grad + weight_decay * param
+            param -= lr * grad
 
     def predict(self, X):
         """Predicted labels, ``(n,)`` ints: the argmax class, or ``output > 0.5`` for one unit."""

@@ -29,7 +29,7 @@ class History:
 
 
 def train(net, X, Y, *, lr, epochs, batch_size=None, reduction="mean", seed=0, validation=None,
-          callback=None, **backward_rules):
+          callback=None, weight_decay=0.0, **backward_rules):
     """Train ``net`` in place by (mini-batch) stochastic gradient descent.
 
     Parameters
@@ -51,6 +51,9 @@ def train(net, X, Y, *, lr, epochs, batch_size=None, reduction="mean", seed=0, v
     validation : tuple ``(X_val, Y_val)``, optional
     callback : callable ``callback(epoch, history)``, optional
         Called after each epoch (e.g. to redraw a live plot).
+    weight_decay : float
+        Factor of an L2 penalty on the weights (see ``MLP.step``); the recorded loss leaves
+        the penalty out.
     **backward_rules
         ``output_delta``, ``hidden_delta``, ``dense_gradients`` for ``net.backward``.
 
@@ -82,7 +85,7 @@ def train(net, X, Y, *, lr, epochs, batch_size=None, reduction="mean", seed=0, v
             loss_sum += net._loss_sum(output, Y_batch)
             correct += np.count_nonzero(class_labels(output) == class_labels(Y_batch))
             net.step(net.backward(activations, Y_batch, reduction=reduction, **backward_rules),
-                     lr)
+                     lr, weight_decay)
         history.loss.append(loss_sum / n)
         history.accuracy.append(correct / n)
         if validation is not None:

@@ -5,17 +5,25 @@ Their code is Denny Britz's tutorial "Implementing a neural network from scratch
 same names, the ``corect_logprobs`` typo, ``delta3 = probs``, ``db1 = np.sum(delta2, axis=0)``,
 ``np.random.seed(0)`` and ``randn / sqrt(fan_in)``. The tutorial trains a 2-3-2 network with
 tanh hidden units on 200 "two moons" points, with the summed gradient, ``epsilon = 0.01`` and
-an L2 penalty of 0.01, for 20000 passes. ``run`` is that algorithm written anew for this course
-(no line of the tutorial is copied), with the learner's changes as options: more hidden layers,
-the sigmoid with the factor ``1 - sigmoid(a)``, no penalty, other data.
+an L2 penalty of 0.01, for 20000 passes. ``run`` is that algorithm on the course's network
+(no line of the tutorial is copied), with the tutorial's rules and the learner's changes as its
+options: more hidden layers, the sigmoid with the factor ``1 - sigmoid(a)``, no penalty, other
+data.
 """
 
 from dataclasses import dataclass
-from itertools import pairwise
 
 import numpy as np
 
-from mlp_helpers.lectures.bugs import sigmoid_unstable
+from mlp_helpers.activations import tanh_derivative
+from mlp_helpers.lectures.bugs import (
+    hidden_delta_one_minus_sigmoid_of_activation,
+    output_delta_softmax_summed,
+    sigmoid_unstable,
+    softmax_unshifted,
+)
+from mlp_helpers.network import MLP
+from mlp_helpers.training import train
 
 TUTORIAL = "Denny Britz, nn-from-scratch (MIT License)"
 
@@ -65,12 +73,15 @@ STEPS = (
 STRAIGHT_LINE = Change("no hidden layer: a straight line", hidden=())
 
 
-def _activation(unit):
-    if unit == "tanh":
-        # tanh' = 1 - tanh^2, written on the activation a = tanh(z), as the tutorial does.
-        return np.tanh, lambda a: 1 - np.power(a, 2)
-    # The learner swapped tanh for the sigmoid and tanh's 1 - a^2 for 1 - sigmoid(a).
-    return sigmoid_unstable, lambda a: 1 - sigmoid_unstable(a)
+def _hidden_delta_tanh(delta_next, W_next, a):
+    # tanh' = 1 - tanh^2, written on the activation a = tanh(z), as the tutorial does.
+    return (delta_next @ W_next.T) * tanh_derivative(a)
+
+
+# Each hidden unit and the hidden delta that goes with it. The learner swapped tanh for the
+# sigmoid and tanh's 1 - a^2 for 1 - sigmoid(a).
+_UNITS = {"tanh": (np.tanh, _hidden_delta_tanh),
+          "learner's sigmoid": (sigmoid_unstable, hidden_delta_one_minus_sigmoid_of_activation)}
 
 
 @dataclass
@@ -96,31 +107,17 @@ def run(change, X, y, passes=20000):
     -------
     Run
     """
-    f, factor = _activation(change.unit)
-    n = len(X)
-    sizes = (X.shape[1], *change.hidden, 2)
-    np.random.seed(0)  # noqa: NPY002 -- the tutorial's draws, in its order
-    Ws = [np.random.randn(a, b) / np.sqrt(a) for a, b in pairwise(sizes)]  # noqa: NPY002
-    bs = [np.zeros((1, b)) for b in sizes[1:]]
-    loss, accuracy = np.empty(passes), np.empty(passes)
-    rows = np.arange(n)
-    for p in range(passes):
-        activations = [X]
-        for W, b in zip(Ws[:-1], bs[:-1]):
-            activations.append(f(activations[-1] @ W + b))
-        scores = np.exp(activations[-1] @ Ws[-1] + bs[-1])
-        probs = scores / scores.sum(axis=1, keepdims=True)
-        loss[p] = -np.log(probs[rows, y]).mean()
-        accuracy[p] = np.mean(probs.argmax(axis=1) == y)
-        delta = probs.copy()
-        delta[rows, y] -= 1  # summed over the examples: no 1/n
-        for l in range(len(Ws) - 1, -1, -1):
-            dW, db = activations[l].T @ delta, delta.sum(axis=0, keepdims=True)
-            if l > 0:
-                delta = (delta @ Ws[l].T) * factor(activations[l])
-            Ws[l] -= change.epsilon * (dW + change.reg_lambda * Ws[l])
-            bs[l] -= change.epsilon * db
-    return Run(loss=loss, accuracy=accuracy, weights=Ws)
+    activation, hidden_delta = _UNITS[change.unit]
+    # The tutorial's draws, in its order: np.random.seed(0), then randn(a, b) / sqrt(a).
+    net = MLP((X.shape[1], *change.hidden, 2), output="softmax", init="scaled_normal",
+              rng=np.random.RandomState(0), hidden_activation=activation,
+              output_activation=softmax_unshifted)
+    # The tutorial's gradient is summed over the examples: no 1/n.
+    history = train(net, X, np.eye(2)[y], lr=change.epsilon, epochs=passes,
+                    weight_decay=change.reg_lambda, output_delta=output_delta_softmax_summed,
+                    hidden_delta=hidden_delta)
+    return Run(loss=np.array(history.loss), accuracy=np.array(history.accuracy),
+               weights=net.weights)
 
 
 __all__ = ["STEPS", "STRAIGHT_LINE", "TUTORIAL", "Change", "Run", "run", "two_moons"]
