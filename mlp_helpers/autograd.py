@@ -102,6 +102,9 @@ class Tensor:
     def __matmul__(self, other):
         """Matrix product of the last two axes; leading axes broadcast as in ``np.matmul``."""
         other = _tensor(other)
+        if min(self.data.ndim, other.data.ndim) < 2:
+            raise ValueError(f"@ needs operands of 2 axes or more, got {self.shape} and "
+                             f"{other.shape}; make a vector a (1, d) or (d, 1) matrix.")
         return Tensor(self.data @ other.data, (self, other),
                       lambda g: (unbroadcast(g @ _swap(other.data), self.shape),
                                  unbroadcast(_swap(self.data) @ g, other.shape)), "@")

@@ -63,6 +63,11 @@ def test_backward_twice_gives_the_same_gradient_not_twice_it(rng):
     np.testing.assert_array_equal(x.grad, first)
 
 
+def test_a_matrix_product_with_a_vector_asks_for_a_matrix():
+    with pytest.raises(ValueError, match=r"make a vector a \(1, d\) or \(d, 1\) matrix"):
+        Tensor(np.ones((2, 3))) @ Tensor(np.ones(3))
+
+
 def test_backward_without_a_gradient_needs_a_scalar():
     with pytest.raises(ValueError, match="needs a scalar"):
         (Tensor(np.ones((2, 2))) * 2.0).backward()
