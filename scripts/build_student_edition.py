@@ -17,6 +17,9 @@ What "without solutions" means here (docs/instructor-guide.md, "The student edit
 - The package keeps its reference code: the lectures run on it. Copying it earns nothing: when a
   notebook is graded, the reference's functions are stubs in the grading kernel, and a graded
   function that calls the course's code is told so (``calls-reference``).
+- ``assignments/broken_runs.py`` loses ``GOOD``, the settings that train well (a ready answer to
+  ``fixed_settings``, and each run's cause by difference): its ``RUNS`` are written out as
+  plain dicts instead (``without_good_settings``).
 - ``mlp_helpers/grading/`` (the nbgrader plug-ins, the sandbox, the judge: the instructor's
   machinery, which needs ``source/``) is replaced by a stub whose ``python -m
   mlp_helpers.grading NOTEBOOK`` (``make check NB=...``) runs the notebook's visible tests
@@ -24,6 +27,7 @@ What "without solutions" means here (docs/instructor-guide.md, "The student edit
 """
 
 import argparse
+import ast
 import json
 import re
 import shutil
@@ -169,6 +173,37 @@ def start_here(text):
         "message:\n\n      make check NB=release/01_xor/01_xor.ipynb\n\n"))
 
 
+def without_good_settings(path):
+    """The source of ``broken_runs.py`` (at ``path``) with its ``RUNS`` as plain dicts, no ``GOOD``.
+
+    The lines from the comment above ``GOOD = ...`` to the end of ``RUNS = ...`` are replaced;
+    the build stops if the module no longer has both, or if its runs would change.
+    """
+    text = path.read_text()
+    lines = text.splitlines(keepends=True)
+    assigned = {node.targets[0].id: node for node in ast.parse(text).body
+                if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)}
+    if "GOOD" not in assigned or "RUNS" not in assigned:
+        sys.exit(f"{path} no longer assigns GOOD and RUNS: update "
+                 "scripts/build_student_edition.py (without_good_settings).")
+    first = assigned["GOOD"].lineno - 1
+    while first > 0 and lines[first - 1].startswith("#"):
+        first -= 1
+    namespace = {}
+    exec(compile(text, str(path), "exec"), namespace)  # the course's own module, to read RUNS
+    runs = "".join(f"    {json.dumps(run)}: {json.dumps(settings)},\n"
+                   for run, settings in namespace["RUNS"].items())
+    written = ("# The five broken runs: each changes one thing from settings that train well.\n"
+               f"RUNS = {{\n{runs}}}\n")
+    rewritten = "".join([*lines[:first], written, *lines[assigned["RUNS"].end_lineno:]])
+    check = {}
+    exec(compile(rewritten, str(path), "exec"), check)
+    if check["RUNS"] != namespace["RUNS"] or re.search(r"\bGOOD\b", rewritten):
+        sys.exit(f"{path}: its runs could not be written out without GOOD: update "
+                 "scripts/build_student_edition.py (without_good_settings).")
+    return rewritten
+
+
 def hidden_test_lines(source=REPO / "source"):
     """Every line of every hidden test of ``source/`` (the answer keys are in them), stripped."""
     found = set()
@@ -203,6 +238,8 @@ def build(out):
     for folder in ("notebooks", "release", "mlp_helpers", "jupyter"):
         shutil.copytree(REPO / folder, out / folder, ignore=SKIPPED)
     (out / "jupyter" / "nbgrader_config.py").unlink()  # the instructor's: it loads grading
+    runs = out / "mlp_helpers" / "assignments" / "broken_runs.py"
+    runs.write_text(without_good_settings(runs))
     shutil.rmtree(out / "mlp_helpers" / "grading")
     (out / "mlp_helpers" / "grading").mkdir()
     (out / "mlp_helpers" / "grading" / "__init__.py").write_text(GRADING_INIT)

@@ -99,6 +99,25 @@ def test_no_hidden_test_and_no_answer_key_is_in_any_file(edition):
             rf"""["']{pair[0]}["']\s*:\s*["']{pair[1]}["']""", text)], path
 
 
+def test_the_broken_runs_are_there_and_the_settings_that_fix_them_are_not(edition):
+    from mlp_helpers.assignments import broken_runs
+
+    for path in edition.rglob("*.py"):
+        assert not re.search(r"\bGOOD\b", path.read_text()), path
+    done = run_in(edition, sys.executable, "-c", (
+        "import json\n"
+        "from mlp_helpers.assignments import broken_runs\n"
+        "from mlp_helpers import checks\n"
+        "print(json.dumps(broken_runs.RUNS))\n"
+        "print(hasattr(broken_runs, 'GOOD'))\n"
+        "checks.check_run_causes({run: 'saturation' for run in broken_runs.RUNS})\n"))
+    runs, has_good = done.stdout.splitlines()
+    assert json.loads(runs) == broken_runs.RUNS
+    assert has_good == "False"
+    # The visible check still refuses a cause that contradicts what a run shows.
+    assert "CheckFailed: `run_causes`: run A is not a case of saturation" in done.stderr
+
+
 def test_every_link_between_the_edition_s_pages_leads_somewhere(edition):
     for page in [*edition.glob("*.md"), *edition.glob("docs/*.md")]:
         for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", page.read_text()):
