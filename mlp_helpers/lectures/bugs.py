@@ -5,13 +5,13 @@ detects it derives from it: the lectures' replays and widgets, the broken runs a
 networks of the assignments, and the checks' hypotheses about a student's code.
 
 The sigmoid's derivative, written with the activation ``a``, is where most of them start:
-``derivative_one_minus_activation``, ``derivative_at_sigmoid_of_activation`` and
-``derivative_at_preactivation`` are the wrong slopes, and the hidden deltas below are made of
-them. The others are whole rules of the backward pass, with that rule's signature: passing one
-to ``train(net, X, Y, ..., output_delta=bug)`` (or ``hidden_delta=``, ``dense_gradients=``)
-runs the very same network with the bug in place. ``BUGS`` (sigmoid output and MSE) and
-``MNIST_BUGS`` (softmax output and cross-entropy) list them by diagnosis code, for the "pick a
-bug" widgets.
+``derivative_one_minus_activation``, ``derivative_at_sigmoid_of_activation``,
+``derivative_squared`` and ``derivative_at_preactivation`` are the wrong slopes, and the hidden
+deltas below are made of them. The others are whole rules of the backward pass, with that
+rule's signature: passing one to ``train(net, X, Y, ..., output_delta=bug)`` (or
+``hidden_delta=``, ``dense_gradients=``) runs the very same network with the bug in place.
+``BUGS`` (sigmoid output and MSE) and ``MNIST_BUGS`` (softmax output and cross-entropy) list
+them by diagnosis code, for the "pick a bug" widgets.
 """
 
 from dataclasses import dataclass
@@ -45,6 +45,11 @@ def derivative_one_minus_activation(a):
 def derivative_at_sigmoid_of_activation(a):
     """Bug ``derivative-twice``: ``sigma'(sigma(a))``, as if the activation ``a`` were ``z``."""
     return sigmoid_derivative_unchecked(sigmoid_unchecked(a))
+
+
+def derivative_squared(a):
+    """Bug ``derivative-twice``: ``sigma'(z) ** 2``, the derivative applied twice."""
+    return sigmoid_derivative_unchecked(a) ** 2
 
 
 def derivative_at_preactivation(a):

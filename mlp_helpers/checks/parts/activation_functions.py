@@ -95,7 +95,7 @@ _DERIVATIVE_MISTAKES = [
               "the sigmoid at all.",
               lambda case: _slope(_sigmoid(_sigmoid(_a(case))))),
     Structure("derivative-twice", "squared", "You applied the derivative twice: the result is "
-              "the square of sigma'(z).", lambda case: _slope(_a(case)) ** 2),
+              "the square of sigma'(z).", lambda case: bugs.derivative_squared(_a(case))),
     Structure("wrong-formula", "tanh-derivative", "You returned 1 - a^2, the derivative of tanh "
               "written with tanh's output. The sigmoid's derivative, written with its own "
               "output a, is another expression: revisit sigma'(z) for the logistic function.",

@@ -103,7 +103,7 @@ def _slopes(x_of, error_of, what, error):
         _Part(None, "slope", "", lambda case: _slope(x_of(case))),
         _Part("derivative-missing", "no-slope", "", lambda case: 1.0),
         _Part("derivative-twice", "slope-twice", "The derivative sigma'(z) appears twice.",
-              lambda case: _slope(x_of(case)) ** 2),
+              lambda case: bugs.derivative_squared(x_of(case))),
         _Part("derivative-twice", "sigma-again", f"You took sigma' of {what} as if it were z, "
               f"sigma'(sigma(z)): {what} is already the activation, so the slope is written "
               f"with {what} itself, without the sigmoid.",
