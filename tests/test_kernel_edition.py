@@ -1,9 +1,9 @@
 """While a notebook is graded, its kernel holds no implementation of the assignment's graded parts.
 
 The sandboxed kernel imports the kernel edition of ``mlp_helpers`` (``kernel_edition``): the
-course's ``sigmoid``, the network's private ``_sigmoid`` and ``MLP.backward`` raise a message
-for the student there, so no cell can hand them in as the student's own, however it names
-them. Unsandboxed grading and the lectures keep the real package. The reference reaches the
+course's ``sigmoid``, the ``sigmoid_unchecked`` the network uses and ``MLP.backward`` raise a
+message for the student there, so no cell can hand them in as the student's own, however it
+names them. Unsandboxed grading and the lectures keep the real package. The reference reaches the
 kernel only inside a check's own request, once every part it implements has been judged.
 """
 
@@ -15,7 +15,7 @@ import pytest
 from sandboxing import needs_sandbox
 
 from mlp_helpers import grading
-from mlp_helpers.activations import _sigmoid
+from mlp_helpers.activations import sigmoid_unchecked
 from mlp_helpers.checks.engine.running import Call
 from mlp_helpers.checks.kernel import edition as kernel_edition
 from mlp_helpers.checks.kernel.remote import Kernel, Remote
@@ -29,7 +29,8 @@ import mlp_helpers.network
 
 probes = {}
 for name, call in [("sigmoid", lambda: mh.sigmoid(0.0)),
-                   ("network._sigmoid", lambda: mlp_helpers.network._sigmoid(0.0)),
+                   ("network.sigmoid_unchecked",
+                    lambda: mlp_helpers.network.sigmoid_unchecked(0.0)),
                    ("MLP.backward", lambda: object.__new__(mh.MLP).backward([], None)),
                    ("mse_loss", lambda: mh.mse_loss(np.ones((1, 1)), np.ones((1, 1)))[0])]:
     try:
@@ -60,7 +61,8 @@ def probed(tmp_path, sandboxed):
 def test_graded_kernel_cannot_reach_the_courses_sigmoid_its_private_kernel_or_the_network(
         tmp_path):
     probes, scores = probed(tmp_path, sandboxed=True)
-    for name, shown in [("sigmoid", "sigmoid"), ("network._sigmoid", "_sigmoid"),
+    for name, shown in [("sigmoid", "sigmoid"),
+                        ("network.sigmoid_unchecked", "sigmoid_unchecked"),
                         ("MLP.backward", "MLP.backward")]:
         assert probes[name] == (f"Unavailable: {kernel_edition.message(shown)}"), probes
     assert "while your notebook is graded" in kernel_edition.message("sigmoid")
@@ -102,8 +104,8 @@ def test_reference_of_a_part_not_judged_yet_never_leaves_the_grader():
     kernel = Kernel(lambda code, expressions: asked.append(code) or {})
     kernel.pending = {"sigmoid", "train_xor"}
     with pytest.raises(kernel_edition.NotJudgedYet, match="sigmoid"):
-        Remote(kernel, "train_xor").run([Call([np.zeros((4, 2))], swap={"sigmoid": _sigmoid},
-                                              seconds=1)])
+        Remote(kernel, "train_xor").run([Call([np.zeros((4, 2))],
+                                              swap={"sigmoid": sigmoid_unchecked}, seconds=1)])
     assert asked == []
 
 
