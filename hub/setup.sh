@@ -6,7 +6,8 @@
 # installs what the hub needs (Debian packages, JupyterHub and the course in a venv on the
 # system Python that every user can read, configurable-http-proxy from npm), copies the course
 # to the grader account's folder, makes the shared exchange outside it, creates the Unix accounts
-# and groups of the roster, and writes the hub's settings. Then `$HUB_PREFIX/bin/start-hub`
+# and groups of the roster, adds its students to the gradebook (with the names and e-mail
+# addresses of its optional columns: hub/roster.py), and writes the hub's settings. Then `$HUB_PREFIX/bin/start-hub`
 # starts it (in the foreground; docs/hub.md shows a systemd unit). Run it again after editing
 # the roster, then restart the hub: it only adds what is missing, and keeps the settings of the
 # earlier run that are not given again (`hub/roster.py --remove` deletes accounts).
