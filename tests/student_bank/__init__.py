@@ -26,16 +26,16 @@ ENTRIES = []
 BANK = []
 
 
-def _add(entry):
+def _add(entry, in_bank):
     ENTRIES.append(entry)
-    if callable(entry.function) and not entry.slow:
+    if in_bank:
         BANK.append(entry)
 
 
 def planted(name, expected, label=None, slow=False):
     """Register the decorated function as an answer of ``name`` that must get ``expected``."""
     def register(function):
-        _add(Entry(name, expected, function, label or function.__name__, slow))
+        _add(Entry(name, expected, function, label or function.__name__, slow), not slow)
         return function
     return register
 
@@ -47,7 +47,7 @@ def correct(name, label=None, slow=False):
 
 def planted_value(name, expected, label, value):
     """Register ``value`` as the answer of ``name`` (a part whose answer is a value)."""
-    _add(Entry(name, expected, value, label))
+    _add(Entry(name, expected, value, label), in_bank=False)
 
 
 def correct_value(name, label, value):
