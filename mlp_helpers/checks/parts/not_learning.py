@@ -233,7 +233,7 @@ PARTS = (
          spec=SPECS["relu_derivative"]),
     Part("init_for_activation", "04_not_learning", 2,
          "`init_for_activation(fan_in, fan_out, activation, rng)`",
-         "shape, mean 0 and the variance of Xavier or He within 5 % on 120,000 draws; the "
+         "shape, mean 0 and the variance of Xavier or He within 5 % on 50,000 draws; the "
          "same seed gives the same weights, another seed others",
          diagnose=diagnose_init_for_activation),
 )
