@@ -37,18 +37,21 @@ def output_delta_softmax_cross_entropy(p, y):
     return mean_loss_gradient(p, y)
 
 
-def hidden_delta_unchecked(delta_next, W_next, a):
-    """``hidden_delta`` without the argument checks."""
+def hidden_delta_unchecked(delta_next, W_next, a, derivative=sigmoid_derivative_unchecked):
+    """``hidden_delta`` without the argument checks, for any activation's ``derivative``.
+
+    Back through the weights, then times ``derivative(a)``, the slope of the layer's
+    activation written with ``a``: the sigmoid's by default, ``relu_derivative_unchecked``
+    for a ReLU layer, or one of the wrong slopes of ``mlp_helpers.lectures.bugs``.
+    """
     delta = delta_next @ W_next.T
-    delta *= sigmoid_derivative_unchecked(a)  # in place on the new array: one temporary fewer
+    delta *= derivative(a)  # in place on the new array: one temporary fewer
     return delta
 
 
 def hidden_delta_relu_unchecked(delta_next, W_next, a):
     """``hidden_delta_relu`` without the argument checks."""
-    delta = delta_next @ W_next.T
-    delta *= relu_derivative_unchecked(a)
-    return delta
+    return hidden_delta_unchecked(delta_next, W_next, a, relu_derivative_unchecked)
 
 
 def dense_gradients_unchecked(a_prev, delta):

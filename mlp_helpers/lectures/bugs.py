@@ -12,6 +12,10 @@ rule's signature: passing one to ``train(net, X, Y, ..., output_delta=bug)`` (or
 ``hidden_delta=``, ``dense_gradients=``) runs the very same network with the bug in place.
 ``BUGS`` (sigmoid output and MSE) and ``MNIST_BUGS`` (softmax output and cross-entropy) list
 them by diagnosis code, for the "pick a bug" widgets.
+
+Each bug is also a student's answer the checks must name: a rule calls none of the reference's
+functions for its own part (``hidden_delta``, ``dense_gradients``...), or the checks would
+rightly call it a call to the reference. That is why each writes its own product.
 """
 
 from dataclasses import dataclass
@@ -81,7 +85,7 @@ def output_delta_mean_loss_value(a_out, y):
 
 def output_delta_flipped_sign(a_out, y):
     """Bug ``sign``: ``(y - a) / n * a * (1 - a)``, so every step climbs the loss."""
-    return (y - a_out) / a_out.shape[0] * sigmoid_derivative_unchecked(a_out)
+    return -mean_loss_gradient(a_out, y) * sigmoid_derivative_unchecked(a_out)
 
 
 def output_delta_without_derivative(a_out, y):
@@ -123,7 +127,7 @@ def output_delta_softmax_summed(p, y):
 
 def output_delta_softmax_flipped_sign(p, y):
     """Bug ``sign`` under a softmax output: ``(y - p) / n``, so every step climbs the loss."""
-    return (y - p) / p.shape[0]
+    return -mean_loss_gradient(p, y)
 
 
 def dense_gradients_without_keepdims(a_prev, delta):

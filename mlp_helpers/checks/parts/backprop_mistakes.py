@@ -11,6 +11,7 @@ from mlp_helpers.activations import sigmoid_derivative_unchecked
 from mlp_helpers.checks.engine.core import Diagnosis
 from mlp_helpers.checks.engine.fixtures import seeded
 from mlp_helpers.checks.engine.running import same
+from mlp_helpers.deltas import hidden_delta_unchecked
 from mlp_helpers.lectures import bugs
 from mlp_helpers.network import MLP
 
@@ -77,8 +78,8 @@ def _hidden_rule(kind, layers, activations):
 
     def rule(delta_next, W_next, a):
         layer = next(l for l, seen in enumerate(activations) if seen is a)
-        slope = derivative(a) if layer in layers else sigmoid_derivative_unchecked(a)
-        return (delta_next @ W_next.T) * slope
+        return hidden_delta_unchecked(delta_next, W_next, a, derivative if layer in layers
+                                      else sigmoid_derivative_unchecked)
     return rule
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mlp_helpers.activations import tanh_derivative
+from mlp_helpers.deltas import hidden_delta_unchecked
 from mlp_helpers.lectures.bugs import (
     hidden_delta_one_minus_sigmoid_of_activation,
     output_delta_softmax_summed,
@@ -75,7 +76,7 @@ STRAIGHT_LINE = Change("no hidden layer: a straight line", hidden=())
 
 def _hidden_delta_tanh(delta_next, W_next, a):
     # tanh' = 1 - tanh^2, written on the activation a = tanh(z), as the tutorial does.
-    return (delta_next @ W_next.T) * tanh_derivative(a)
+    return hidden_delta_unchecked(delta_next, W_next, a, tanh_derivative)
 
 
 # Each hidden unit and the hidden delta that goes with it. The learner swapped tanh for the
