@@ -9,6 +9,7 @@ import pytest
 
 from mlp_helpers import checks, grading
 from mlp_helpers.checks import registry as parts
+from mlp_helpers.checks.kernel import edition
 from mlp_helpers.grading.judge import calls_in
 
 REPO = Path(__file__).resolve().parents[1]
@@ -70,6 +71,15 @@ def test_every_test_cell_checks_a_recorded_part_worth_the_recorded_points(assign
     recorded = {name: part.points for name, part in checks.PARTS.items()
                 if part.assignment == assignment}
     assert tested == recorded
+
+
+def test_each_part_judged_without_a_spec_names_the_course_code_that_would_answer_it():
+    # A graded kernel must not reach it; the grader refuses to send the kernel the course's code
+    # while such a part is still to be judged (checks/kernel/edition.py).
+    without_spec = {name for name, part in checks.PARTS.items() if part.spec is None}
+    assert set(edition.IMPLEMENTED_BY) == without_spec, (
+        "name the functions that would answer each part judged by a diagnoser in "
+        "IMPLEMENTED_BY of mlp_helpers/checks/kernel/edition.py")
 
 
 def test_each_part_has_one_check_function_named_after_it():
