@@ -144,6 +144,10 @@ def main(argv=None):
               (f"; cells: {parts}" if parts else ""))
     total = sum(results[name]["class_of_100_minutes"] for name in assignments)
     print(f"A class of {CLASS_SIZE} graded on every assignment: {total:.1f} min on this machine.")
+    print(f"Within {TARGET_RATIO:g}x the empty notebook: " + ", ".join(
+        f"{name} {results[name]['ratio_to_empty']:.2f} "
+        f"{'met' if results[name]['ratio_to_empty'] <= TARGET_RATIO else 'NOT met'}"
+        for name in assignments))
     machine_at_start["load_average_after"] = machine()["load_average_1_5_15_min"]
     result = {"benchmark": "grading", "machine": machine_at_start, "students": args.students,
               "rounds": len(rounds), "submission": "the instructor's solutions in every cell",

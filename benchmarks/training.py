@@ -147,11 +147,11 @@ def reference_worker(connection, settings, dtype):
 def numpy_loop_worker(connection, settings, dtype):
     """The floor: a bare loop over the reference's kernels, no checks, no bookkeeping."""
     from mlp_helpers import MLP
-    from mlp_helpers.activations import _sigmoid, _softmax
+    from mlp_helpers.activations import sigmoid_unchecked, softmax_unchecked
     from mlp_helpers.deltas import (
-        _dense_gradients,
-        _hidden_delta,
-        _output_delta_softmax_cross_entropy,
+        dense_gradients_unchecked,
+        hidden_delta_unchecked,
+        output_delta_softmax_cross_entropy,
     )
 
     (X, Y, _), (X_test, labels_test) = load_data(settings, dtype)
@@ -164,13 +164,13 @@ def numpy_loop_worker(connection, settings, dtype):
             chosen = order[start:start + settings.batch_size]
             activations = [X[chosen]]
             for W, b in zip(weights[:-1], biases[:-1]):
-                activations.append(_sigmoid(activations[-1] @ W + b))
-            activations.append(_softmax(activations[-1] @ weights[-1] + biases[-1]))
-            delta = _output_delta_softmax_cross_entropy(activations[-1], Y[chosen])
+                activations.append(sigmoid_unchecked(activations[-1] @ W + b))
+            activations.append(softmax_unchecked(activations[-1] @ weights[-1] + biases[-1]))
+            delta = output_delta_softmax_cross_entropy(activations[-1], Y[chosen])
             for l in range(len(weights) - 1, -1, -1):
-                dW, db = _dense_gradients(activations[l], delta)
+                dW, db = dense_gradients_unchecked(activations[l], delta)
                 if l > 0:
-                    delta = _hidden_delta(delta, weights[l], activations[l])
+                    delta = hidden_delta_unchecked(delta, weights[l], activations[l])
                 weights[l] -= settings.lr * dW
                 biases[l] -= settings.lr * db
         state["epoch"] += 1
@@ -296,7 +296,7 @@ def measure_overheads(settings, dtype, repeats=20):
     every mini-batch (loss and correct count of the batch the network has just seen).
     """
     from mlp_helpers import MLP
-    from mlp_helpers.network import _labels
+    from mlp_helpers.network import class_labels
 
     (X, Y, _), _ = load_data(settings, dtype)
     net = MLP(settings.layer_sizes(), seed=settings.seed, dtype=dtype)
@@ -312,7 +312,7 @@ def measure_overheads(settings, dtype, repeats=20):
         start = time.perf_counter()
         for _ in range(100):
             net._loss_sum(output, Y[chosen])
-            np.count_nonzero(_labels(output) == _labels(Y[chosen]))
+            np.count_nonzero(class_labels(output) == class_labels(Y[chosen]))
         bookkeeping.append((time.perf_counter() - start) / 100)
     batches = len(batch_sizes(len(X), settings.batch_size))
     return {"checks_per_train_call_s": summarize(checks)["median"],
