@@ -16,6 +16,7 @@ folders and settings it made.
 It will not run where a class is already set up (it would share that class's accounts).
 """
 
+import contextlib
 import csv
 import http.cookiejar
 import json
@@ -215,6 +216,10 @@ def hub():
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+            # A hub that died (or failed to start) leaves its proxy running on the ports; the
+            # proxy stays in the hub's process group.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
 
     setup_environment = {**os.environ, "HUB_SSL_CERT": str(certificate), "HUB_SSL_KEY": str(key)}
     try:
