@@ -181,6 +181,12 @@ def grade_notebook(notebook, assignment=None, student="me", sandboxed=True):
     if assignment not in ASSIGNMENTS:
         raise ValueError(f"{notebook.name} is not one of the assignments {ASSIGNMENTS}; "
                          "pass the assignment's name.")
+    if not (REPO / "source" / assignment).is_dir():
+        raise ValueError(f"This copy of the course has no source/{assignment}/ (the instructor's "
+                         "notebook, with the hidden tests), so it cannot grade as an instructor "
+                         "would. Press Validate in JupyterLab to run the visible tests; the "
+                         "student edition's `make check NB=...` does the same on the command "
+                         "line.")
     try:
         nbformat.read(notebook, as_version=4)
     except Exception as error:  # missing, empty, cut short, not JSON, not a notebook
