@@ -41,7 +41,8 @@ def _png(fig):
     return buffer.getvalue()
 
 
-def _choice(description, options, value):
+def choice_slider(description, options, value):
+    """A slider over ``options`` (round values), retraining when its handle is released."""
     return widgets.SelectionSlider(options=options, value=value, description=description,
                                    continuous_update=False, style=LABELS)
 
@@ -52,7 +53,8 @@ def _slider(description, value, low, high):
                              continuous_update=False, style=LABELS)
 
 
-def _menu(description, options, value):
+def menu(description, options, value):
+    """A drop-down menu of ``options``, starting at ``value``."""
     return widgets.Dropdown(options=options, value=value, description=description,
                             style=LABELS)
 
@@ -114,10 +116,10 @@ def xor_playground():
                                                 f"batch {batch_size}")
 
     return Playground({
-        "lr": _choice("learning rate", XOR_LEARNING_RATES, XOR_DEMO.lr),
+        "lr": choice_slider("learning rate", XOR_LEARNING_RATES, XOR_DEMO.lr),
         "hidden": _slider("hidden units", 3, 1, 8),
-        "init": _menu("init", INIT_SCHEMES, "xavier"),
-        "batch_size": _menu("batch size", (1, 2, 4), 4),
+        "init": menu("init", INIT_SCHEMES, "xavier"),
+        "batch_size": menu("batch size", (1, 2, 4), 4),
     }, run)
 
 
@@ -141,7 +143,7 @@ def bug_picker(setting=XOR_DEMO):
         result = "Result" if bug == CORRECT else "With the bug"
         return fig, f"Replay with {what}. {loss_summary} {result}: {boundary_summary}"
 
-    return Playground({"bug": _menu("bug", (CORRECT, *BUGS), CORRECT)}, run)
+    return Playground({"bug": menu("bug", (CORRECT, *BUGS), CORRECT)}, run)
 
 
 def train_mnist(lr, hidden, init, batch_size, **rules):
@@ -172,10 +174,10 @@ def mnist_playground():
         return fig, f"{title}. {summary} Test accuracy {_test_accuracy(net)}."
 
     return Playground({
-        "lr": _choice("learning rate", MNIST_LEARNING_RATES, MNIST_DEMO["lr"]),
+        "lr": choice_slider("learning rate", MNIST_LEARNING_RATES, MNIST_DEMO["lr"]),
         "hidden": _slider("hidden units", MNIST_DEMO["hidden"], 2, 128),
-        "init": _menu("init", INIT_SCHEMES, MNIST_DEMO["init"]),
-        "batch_size": _menu("batch size", (8, 32, 128, MNIST_SUBSET), MNIST_DEMO["batch_size"]),
+        "init": menu("init", INIT_SCHEMES, MNIST_DEMO["init"]),
+        "batch_size": menu("batch size", (8, 32, 128, MNIST_SUBSET), MNIST_DEMO["batch_size"]),
     }, run)
 
 
@@ -196,7 +198,7 @@ def mnist_bug_picker():
         result = "Test accuracy" if bug == CORRECT else "With the bug, test accuracy"
         return fig, f"Replay with {what}. {summary} {result} {_test_accuracy(net)}."
 
-    return Playground({"bug": _menu("bug", (CORRECT, *MNIST_BUGS), CORRECT)}, run)
+    return Playground({"bug": menu("bug", (CORRECT, *MNIST_BUGS), CORRECT)}, run)
 
 
 class LiveFigure:

@@ -17,8 +17,9 @@ from mlp_helpers.lectures.plots.training import (
 )
 from mlp_helpers.lectures.replays import mnist_subset
 from mlp_helpers.lectures.tuning import range_test
-from mlp_helpers.lectures.widgets import Playground, _choice, _menu
-from mlp_helpers.network import MLP
+from mlp_helpers.lectures.widgets import Playground, choice_slider, menu
+from mlp_helpers.losses import REDUCTIONS
+from mlp_helpers.network import HIDDEN, MLP
 
 # Weights drawn as gain * randn / sqrt(fan_in): gain 1 gives the variance 1 / fan_in (Xavier's
 # for layers as wide as their input), sqrt(2) He's, 16 plain randn on a 256-unit layer.
@@ -59,8 +60,8 @@ def plot_initial_scale(hidden, gain):
 def initial_scale_playground():
     """Hidden activation and weight gain of a 10-layer network, with its layers' histograms."""
     return Playground({
-        "hidden": _menu("hidden layers", ("sigmoid", "relu"), "sigmoid"),
-        "gain": _choice("weight gain", GAINS, 1.0),
+        "hidden": menu("hidden layers", tuple(HIDDEN), "sigmoid"),
+        "gain": choice_slider("weight gain", GAINS, 1.0),
     }, plot_initial_scale)
 
 
@@ -95,7 +96,7 @@ def range_test_playground():
         return fig, summary
 
     return Playground({
-        "hidden": _menu("hidden layers", ("sigmoid", "relu"), "relu"),
-        "reduction": _menu("loss", ("mean", "sum"), "mean"),
-        "batch_size": _menu("batch size", (8, 32, 128), 32),
+        "hidden": menu("hidden layers", tuple(HIDDEN), "relu"),
+        "reduction": menu("loss", REDUCTIONS, "mean"),
+        "batch_size": menu("batch size", (8, 32, 128), 32),
     }, run)
