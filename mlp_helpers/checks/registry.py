@@ -17,12 +17,16 @@ from mlp_helpers.checks.engine.core import CheckFailed
 from mlp_helpers.checks.part import Part
 from mlp_helpers.checks.parts import (
     activation_functions,
+    adam_steps,
     backprop_deltas,
+    backward_rules,
+    batchnorm_paths,
     broken_run_causes,
     cross_entropy,
     dense_layer,
     freeform,
     freeform_mnist,
+    freeform_mnist_10,
     gradient_checking,
     mse,
     not_learning,
@@ -33,7 +37,7 @@ from mlp_helpers.checks.parts import (
 # assignment, the parts keep this order (a new module of parts is added here).
 _JUDGED_BY = (activation_functions, backprop_deltas, dense_layer, mse, gradient_checking,
               freeform, cross_entropy, freeform_mnist, not_learning, sanity_reports,
-              broken_run_causes)
+              broken_run_causes, backward_rules, batchnorm_paths, adam_steps, freeform_mnist_10)
 
 
 def _collected(modules):

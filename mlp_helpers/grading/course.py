@@ -32,7 +32,7 @@ from mlp_helpers.grading.notebooks import (
 from mlp_helpers.grading.pipeline import STEPS, environment, pipeline
 
 REPO = Path(__file__).resolve().parents[2]
-ASSIGNMENTS = ("01_xor", "02_mse_gradient", "03_mnist", "04_not_learning")
+ASSIGNMENTS = ("01_xor", "02_mse_gradient", "03_mnist", "04_not_learning", "05_autograd")
 
 
 def nbgrader(course, *args):

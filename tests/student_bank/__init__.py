@@ -57,6 +57,7 @@ def correct_value(name, label, value):
 
 from student_bank import (  # noqa: E402, F401
     activations,
+    autograd,
     backprop,
     deltas,
     gradcheck,

@@ -19,6 +19,9 @@ CODES = (
     "derivative-at-zero", "init-scale", "ignores-rng",
     # A numerical gradient that moves copies of x (issue 23).
     "perturbs-copy",
+    # Assignment 5 (Adam and BatchNorm).
+    "no-bias-correction", "eps-inside-root", "moment-not-squared", "step-not-advanced",
+    "missing-path", "unbiased-variance",
     "other",
 )
 

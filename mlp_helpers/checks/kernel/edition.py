@@ -56,6 +56,7 @@ IMPLEMENTED_BY = {
                                       "assignments.sanity.SanityNetwork.__init__"}),
     "sanity_report": frozenset({"assignments.sanity.sanity_report"}),
     "learner_bugs": frozenset(), "run_causes": frozenset(), "fixed_settings": frozenset(),
+    "train_ten_class": _LOOP | {"modules.Sequential.forward", "modules.Sequential.backward"},
 }
 
 
