@@ -8,7 +8,7 @@ pass does not use). ``dgamma`` and ``dbeta`` are sums over the rows, like ``db``
 
 import numpy as np
 
-from mlp_helpers import batchnorm, modules
+from mlp_helpers import batchnorm
 from mlp_helpers.checks.engine.compare import compare_array
 from mlp_helpers.checks.engine.fixtures import seeded
 from mlp_helpers.checks.engine.mistakes import Structure
@@ -127,8 +127,7 @@ def _judge_batchnorm(case, value):
 
 
 SPECS = {"batchnorm_backward": Spec("batchnorm_backward", ("dout", "cache"), _batchnorm_cases,
-                                    _judge_batchnorm, (batchnorm.batchnorm_backward,
-                                                       modules.BatchNorm.backward))}
+                                    _judge_batchnorm, (batchnorm.batchnorm_backward,))}
 
 
 # The graded parts this module judges, collected by ``checks.registry``.
