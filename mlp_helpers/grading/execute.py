@@ -6,7 +6,7 @@
 or grading refuses to start when the machine cannot make one, unless ``c.Sandbox.enabled`` is
 False. The kernel works in a folder of its own, never the notebook's folder, where nbgrader
 writes, copies, chmods and publishes files as the grader. Graded test cells are never sent to
-the kernel: the grader judges them in its own process (``grading_judge``), so their hidden tests
+the kernel: the grader judges them in its own process (``grading.judge``), so their hidden tests
 and answer keys never reach the student's code. A cell that runs longer than
 ``c.Execute.timeout`` is stopped, and a notebook that runs
 longer than ``notebook_timeout`` in all stops there: the rest of its cells score nothing, and
@@ -130,7 +130,7 @@ class KernelRestartingExecute(BoundedOutputs, Execute):
 
         A request may take as long as a cell; then the kernel is interrupted. What the kernel
         sends on iopub meanwhile is dropped unread, within the notebook's bounds; past them, or
-        for a reply over the message limit, there is no answer (``grading_limits``).
+        for a reply over the message limit, there is no answer (``grading.limits``).
         """
         if self.strayed():
             return {}

@@ -4,7 +4,7 @@ The instructor's answers in a source notebook, a student's copy of a release not
 answers filled in, the points of each graded cell (and which of them are graded by hand), the
 one-line error of each failed cell, and the feedback preprocessor that keeps tracebacks (which
 would quote hidden tests) out of the students' feedback. How the cells run when graded is
-``grading_execute`` (re-exported here); ``grading_cells`` puts back the graded cells a
+``grading.execute`` (re-exported here); ``grading.cells`` puts back the graded cells a
 submission broke or lost.
 """
 

@@ -1,6 +1,6 @@
 """Comparing a student's numbers with the reference, and with what each known mistake gives.
 
-A mistake is a *structure* times a *factor* (``_mistakes``). ``explain`` tries every
+A mistake is a *structure* times a *factor* (``mistakes``). ``explain`` tries every
 combination on one fixture and returns the ``Finding`` of each one that reproduces the
 student's numbers; ``compare_array`` compares one returned array on one fixture (right, a known
 mistake, a shape or type that cannot be, numbers that are not finite, or how far off).

@@ -2,7 +2,7 @@
 
 A wrong result is explained by a *structure* (what the student computed instead, e.g.
 ``delta_next @ W_next``) times a *factor* (``n``, ``1/n``, ``-1``...); each explanation found is
-a *finding*, whose text the student reads. ``_compare`` tries them on a student's numbers.
+a *finding*, whose text the student reads. ``compare`` tries them on a student's numbers.
 """
 
 from dataclasses import dataclass
