@@ -24,6 +24,7 @@ import numpy as np
 
 from mlp_helpers.initialisation import init_for_activation
 from mlp_helpers.lectures.bugs import hidden_delta_one_minus_activation
+from mlp_helpers.lectures.diagnostics import inactive
 from mlp_helpers.losses import REDUCTIONS
 from mlp_helpers.network import MLP
 from mlp_helpers.training import train
@@ -101,8 +102,9 @@ def train_run(settings, seed=0, epochs=EPOCHS):
     -------
     dict of plain values: ``loss`` (list, one mean MSE per epoch, before each step),
     ``accuracy`` (after training), ``saturated_at_start`` (the fraction of hidden
-    activations within 0.01 of 0 or 1 before training), ``units_apart`` (the largest
-    difference between two hidden units' incoming weights after training) and ``solved``.
+    activations saturated before training, see ``lectures.diagnostics.inactive``),
+    ``units_apart`` (the largest difference between two hidden units' incoming weights after
+    training) and ``solved``.
     """
     wrong = problems(settings)
     if wrong:
@@ -111,7 +113,7 @@ def train_run(settings, seed=0, epochs=EPOCHS):
     net = MLP((2, HIDDEN_UNITS, 1), output="sigmoid", init=partial(_weights, settings),
               rng=np.random.default_rng([seed, 1]))
     hidden = net.forward(X)[1][1]
-    saturated = float(np.mean((hidden < 0.01) | (hidden > 0.99)))
+    saturated = float(np.mean(inactive(hidden, "sigmoid")))
     with np.errstate(all="ignore"):
         losses = train(net, X, Y, lr=float(settings["lr"]), epochs=epochs,
                        reduction=settings["gradient"],
