@@ -434,7 +434,21 @@ def test_the_watch_is_taken_down_after_the_timer_is_stopped(monkeypatch, quiet_a
             signal.raise_signal(signal.SIGALRM)
 
     monkeypatch.setattr(threading, "setprofile", alarmed_setprofile)
-    outcome = guards.call(lambda z: z + 1, (1.0,))
+    outcome = guards.call(lambda z: z + 1, (1.0,), reference=(mh.sigmoid,))
     assert (outcome.value, outcome.timed_out) == (2.0, False)
     assert guards._WATCHES == []
     assert threading.getprofile() is None
+
+
+def test_a_loop_that_overflows_at_every_step_keeps_each_warning_once():
+    # A training loop may overflow at each of thousands of steps: the outcome keeps what was
+    # seen, not a copy per step.
+    def loop(steps):
+        for _ in range(steps):
+            np.exp(np.float64(1000.0))
+        return steps
+
+    outcome = guards.call(loop, (10_000,))
+    assert outcome.value == 10_000
+    assert outcome.overflowed
+    assert outcome.warnings == ["overflow encountered in exp"]
