@@ -35,6 +35,9 @@ root = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.root = root
 c.CourseDirectory.course_id = "backprop-from-scratch"
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(root, "gradebook.db")
+# JupyterLab's copies of open notebooks (.ipynb_checkpoints) are never released, collected or
+# graded: nbgrader's default, which a student's `submit` applies too, kept here on purpose.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
 
 # The exchange (release_assignment / fetch / submit): the folder in BACKPROP_EXCHANGE when it is
 # set (on the hub, a shared folder outside the course: docs/hub.md), otherwise `.exchange` in the
