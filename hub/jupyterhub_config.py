@@ -2,9 +2,16 @@
 # PREFIX/etc; it reads hub.json and roster.json (written by hub/roster.py) from the folder the
 # hub runs in, or from BACKPROP_HUB_STATE. Real Unix accounts, one server each
 # (LocalProcessSpawner), the course's formgrader as a hub service run by the grader account.
+import contextlib
 import json
 import os
+import pwd
 from pathlib import Path
+
+from jupyterhub.handlers import BaseHandler
+from jupyterhub.spawner import LocalProcessSpawner
+from jupyterhub.utils import url_path_join
+from tornado import web
 
 c = get_config()  # noqa: F821 (defined by JupyterHub when it loads this file)
 state = Path(os.environ.get("BACKPROP_HUB_STATE", os.getcwd()))
@@ -40,7 +47,41 @@ c.Authenticator.allowed_users = everyone
 c.Authenticator.admin_users = set(people["instructor"])
 
 # Each person's server runs as their own Unix user, in their home folder, from the shared venv.
-c.JupyterHub.spawner_class = "localprocess"
+# An instructor's also authors the course: the course folder as ~/course, the settings of
+# <venv>/etc/jupyter-instructors (the Create Assignment toolbar on), and files the grader
+# account can generate from (umask 002: the folder's group, the instructors' and the grader
+# account's, may write what they make there; no one else may enter the folder).
+INSTRUCTORS_CONFIG = os.path.join(hub["venv"], "etc", "jupyter-instructors")
+
+
+class CourseSpawner(LocalProcessSpawner):
+    """A person's server; an instructor's sees the course folder and may author in it."""
+
+    def make_preexec_fn(self, name):
+        """Become ``name``; an instructor then gets umask 002 and ``~/course``."""
+        become_user = super().make_preexec_fn(name)
+        if name not in people["instructor"]:
+            return become_user
+        link = os.path.join(pwd.getpwnam(name).pw_dir, "course")
+
+        def preexec():
+            become_user()
+            os.umask(0o002)
+            # Made by the instructor, in their home; whatever they put there instead is kept.
+            with contextlib.suppress(FileExistsError):
+                os.symlink(hub["course_dir"], link)
+
+        return preexec
+
+    def get_env(self):
+        """The server's environment; an instructor's reads the instructors' settings too."""
+        environment = super().get_env()
+        if self.user.name in people["instructor"]:
+            environment["JUPYTER_CONFIG_PATH"] = INSTRUCTORS_CONFIG
+        return environment
+
+
+c.JupyterHub.spawner_class = CourseSpawner
 c.Spawner.cmd = [os.path.join(venv_bin, "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
 c.Spawner.environment = {"PATH": path, "OPENBLAS_NUM_THREADS": "1",
@@ -62,14 +103,22 @@ c.JupyterHub.load_roles = [
 # The formgrader, as a service: a Jupyter server run by the grader account in the course
 # folder, with the grading extensions turned on for it alone. Its own browser tab at
 # /services/<course>/formgrader works under JupyterHub >= 4.1 (the tab inside JupyterLab is
-# blank there: nbgrader #1870).
+# blank there: nbgrader #1870). It serves the formgrader only: no JupyterLab (whose page never
+# finished loading there) and no terminal as the grader account; instructors author in their
+# own JupyterLab. Its umask is 002, as instructors' servers' (above).
+only = [f"{extension}=False" for extension in
+        ("jupyterlab", "notebook", "jupyter_lsp", "jupyter_server_terminals")]
 c.JupyterHub.services = [{
     "name": course,
     "url": f"http://127.0.0.1:{hub['formgrader_port']}",
-    "command": [os.path.join(venv_bin, "jupyterhub-singleuser"),
+    "command": ["/bin/sh", "-c", 'umask 002 && exec "$0" "$@"',
+                os.path.join(venv_bin, "jupyterhub-singleuser"),
                 f"--ServerApp.root_dir={hub['course_dir']}",
                 # The grading extension, off in every person's server, on for this one.
-                "--ServerApp.jpserver_extensions", "nbgrader.server_extensions.formgrader=True"],
+                "--ServerApp.jpserver_extensions", "nbgrader.server_extensions.formgrader=True",
+                *(argument for extension in only
+                  for argument in ("--ServerApp.jpserver_extensions", extension)),
+                "--ServerApp.terminals_enabled=False"],
     "user": hub["grader"],
     "cwd": hub["course_dir"],
     "oauth_no_confirm": True,
@@ -77,6 +126,27 @@ c.JupyterHub.services = [{
                     "BACKPROP_EXCHANGE": hub["exchange"],
                     "JUPYTERHUB_DEFAULT_URL": "/formgrader"},
 }]
+
+
+
+class CourseFileHandler(BaseHandler):
+    """The formgrader's links to the course's files, into the instructor's own JupyterLab.
+
+    The formgrader links an assignment's name to ``/tree/source/<id>`` (and a notebook to
+    ``/notebooks/...``) at the root of the hub's address, where a Jupyter server alone would
+    serve them; the hub sends such a request to ``/hub/tree/...``, and this opens the same path
+    in the course folder (``~/course``) of the instructor's JupyterLab.
+    """
+
+    @web.authenticated
+    def get(self, path):
+        """Send an instructor to ``path`` in their course folder; refuse anyone else."""
+        if self.current_user.name not in people["instructor"]:
+            raise web.HTTPError(403, "only the course's instructors open its files")
+        self.redirect(url_path_join(self.hub.base_url, "user-redirect/lab/tree/course", path))
+
+
+c.JupyterHub.extra_handlers = [(r"/(?:tree|notebooks|edit)/(.*)", CourseFileHandler)]
 
 # Tests (and scripts) drive the hub with a token of their own, given in this variable only.
 token = os.environ.get("BACKPROP_HUB_ADMIN_TOKEN")

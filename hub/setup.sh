@@ -65,6 +65,12 @@ install_all() {
   "nbgrader.server_extensions.assignment_list": true,
   "nbgrader.server_extensions.validate_assignment": true}}}
 JSON
+    # A terminal is bash with its server's environment (the venv on its PATH: `nbgrader`,
+    # `python`), not a login shell, whose /etc/profile resets PATH. (The files of
+    # jupyter_server_config.d/ set extensions only.)
+    cat > "$etc/jupyter_server_config.json" <<'JSON'
+{"ServerApp": {"terminado_settings": {"shell_command": ["/bin/bash"]}}}
+JSON
     # The course's JupyterLab defaults (jupyter/README.md): no news pop-up, no update check (a
     # class server need not reach the internet), Markdown opens rendered.
     install -m 644 "$REPO/jupyter/labconfig/default_setting_overrides.json" "$etc/labconfig/"
@@ -75,6 +81,12 @@ JSON
   "@jupyter/nbgrader:formgrader": true,
   "@jupyter/nbgrader:create-assignment": true,
   "@jupyter/nbgrader:course-list": true}}
+JSON
+    # Instructors' servers read these settings too (JUPYTER_CONFIG_PATH, set by the hub): the
+    # Create Assignment toolbar, to make questions in the browser.
+    mkdir -p "$etc-instructors/labconfig"
+    cat > "$etc-instructors/labconfig/page_config.json" <<'JSON'
+{"disabledExtensions": {"@jupyter/nbgrader:create-assignment": false}}
 JSON
     cat > "$PREFIX/bin/start-hub" <<SH
 #!/bin/sh
@@ -97,4 +109,9 @@ ROSTER=${1:?"usage: hub/setup.sh roster.csv   (or: hub/setup.sh install)"}
     ${HUB_PORT:+--port "$HUB_PORT"} \
     ${HUB_SSL_CERT:+--ssl-cert "$HUB_SSL_CERT"} ${HUB_SSL_KEY:+--ssl-key "$HUB_SSL_KEY"} \
     "$ROSTER"
+# The grader account generates assignments from what instructors write in source/, and their
+# copies of the course's files keep its mode (0660, the instructors' group): it joins that group.
+grader=$("$PREFIX/venv/bin/python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["grader"])' \
+    "$PREFIX/etc/hub.json")
+usermod --append --groups backprop-instructors "$grader"
 echo "Start the hub with: sudo $PREFIX/bin/start-hub   (docs/hub.md)"
