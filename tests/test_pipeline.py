@@ -98,6 +98,7 @@ PLANTED = {
                                'fixed_settings["D"]["init"] = "xavier"',
                                'fixed_settings["D"]["scale"] = 3.0'),
     },
+    "05_autograd": {},  # every planted bug from the bank (add_the_banks_students)
 }
 # What the feedback must say about each planted bug (words of the check's message).
 PLANTED_WORDS = {
@@ -237,6 +238,7 @@ ALTERNATIVES = {
                           "fixed_settings['D']['scale'] = 0.7\n"
                           "fixed_settings['E']['lr'] = 10 / 64\n",
     },
+    "05_autograd": {},
 }
 
 # Names a pasted bank answer may use besides Python's builtins: what every assignment imports.
@@ -407,6 +409,7 @@ BAD = {
                                        ["test_fixed_settings"], "the setting 'gradient' is "
                                        "missing"),
     },
+    "05_autograd": {},
 }
 
 
@@ -439,7 +442,8 @@ def class_of(assignment, released):
 
 # Seconds per cell in the test courses: short where a student's cell never ends, long enough
 # everywhere for a busy machine.
-TIMEOUTS = {"01_xor": 10, "02_mse_gradient": 30, "03_mnist": 60, "04_not_learning": 30}
+TIMEOUTS = {"01_xor": 10, "02_mse_gradient": 30, "03_mnist": 60, "04_not_learning": 30,
+            "05_autograd": 60}
 
 
 @dataclass

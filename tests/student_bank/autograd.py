@@ -269,6 +269,32 @@ def _ten_class_loop(X, Y, hidden_units, lr, epochs, batch_size, seed, fresh_stat
     return params, losses
 
 
+@planted("train_ten_class", "other", "plain-gradient-descent", slow=True)
+def train_ten_class_sgd(X, Y, hidden_units=256, lr=1e-3, epochs=5, batch_size=64, seed=0):
+    # Self-contained (numpy only), so the class of simulated students can paste it.
+    rng = np.random.default_rng(seed)
+    W1 = rng.standard_normal((784, hidden_units)) * np.sqrt(2 / 784)
+    W2 = rng.standard_normal((hidden_units, 10)) * np.sqrt(2 / hidden_units)
+    b1, b2 = np.zeros((1, hidden_units)), np.zeros((1, 10))
+    losses = []
+    for _ in range(epochs):
+        order, total = rng.permutation(len(X)), 0.0
+        for start in range(0, len(X), batch_size):
+            rows = order[start:start + batch_size]
+            z1 = X[rows] @ W1 + b1
+            a1 = np.maximum(z1, 0)
+            z2 = a1 @ W2 + b2
+            p = np.exp(z2 - z2.max(axis=1, keepdims=True))
+            p = p / p.sum(axis=1, keepdims=True)
+            total -= np.sum(Y[rows] * np.log(p + 1e-12))
+            delta2 = (p - Y[rows]) / len(rows)
+            delta1 = delta2 @ W2.T * (z1 > 0)
+            W2, b2 = W2 - 50 * lr * a1.T @ delta2, b2 - 50 * lr * delta2.sum(axis=0)
+            W1, b1 = W1 - 50 * lr * X[rows].T @ delta1, b1 - 50 * lr * delta1.sum(axis=0)
+        losses.append(total / len(X))
+    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}, losses
+
+
 @correct("train_ten_class", "inline-forward", slow=True)
 def train_ten_class_inline(X, Y, hidden_units=256, lr=1e-3, epochs=5, batch_size=64, seed=0):
     return _ten_class_loop(X, Y, hidden_units, lr, epochs, batch_size, seed)
