@@ -37,21 +37,34 @@ def fresh(salt):
         _SALT.reset(token)
 
 
-def standard_cases(make, shapes, seed, keys="nuv"):
-    """Fixtures in the standard roles: the visible ones, then one example, float32, read-only.
+# The roles of the hidden fixtures, after the visible ones: what each one tries.
+ONE_EXAMPLE = dict(note="one example", hidden=True)
+FLOAT32 = dict(note="float32", hidden=True, float32=True)
+READ_ONLY = dict(note="read-only arrays", hidden=True, read_only=True)
+ONE_MORE_SHAPE = dict(hidden=True)
+ONE_D = dict(note="a 1-D array", hidden=True)
+
+
+def standard_cases(make, shapes, seed, keys="nuv", extra=(), last=ONE_MORE_SHAPE):
+    """Fixtures in the standard roles: the visible ones, one example, float32, read-only, one more.
 
     ``make(rng, *shape)`` returns the arguments; ``shape``'s numbers go into ``info`` under the
-    names in ``keys``, for the messages (``{n}`` examples...).
+    names in ``keys``, for the messages (``{n}`` examples...). ``shapes`` holds the list of
+    visible shapes, then the shape of each hidden role in order; the last role, one more shape
+    by default, is ``ONE_D`` for an elementwise function, or left out. ``extra`` holds the
+    check's own fixtures (its large inputs, for instance), placed before that last one.
+
+    Every check of an array function uses it, except ``relative_error``: its fixtures are pairs
+    ``(x, y)`` built from each other, written by hand in these roles (one entry where the
+    others have one example).
     """
     rng = seeded(seed)
     visible, *hidden = shapes
     cases = [Case(make(rng, *shape), info=dict(zip(keys, shape))) for shape in visible]
-    roles = [dict(note="one example", hidden=True), dict(note="float32", hidden=True,
-             float32=True), dict(note="read-only arrays", hidden=True, read_only=True),
-             dict(hidden=True)]
-    for shape, role in zip(hidden, roles):
+    for shape, role in zip(hidden, (ONE_EXAMPLE, FLOAT32, READ_ONLY, last)):
         args = make(rng, *shape)
         if role.get("float32"):
             args = tuple(arg.astype(np.float32) for arg in args)
         cases.append(Case(args, info=dict(zip(keys, shape)), **role))
-    return cases
+    before_last = len(visible) + 3
+    return [*cases[:before_last], *extra, *cases[before_last:]]

@@ -5,7 +5,7 @@ import numpy as np
 from mlp_helpers import activations as reference
 from mlp_helpers import layers
 from mlp_helpers.checks.engine.compare import compare_array
-from mlp_helpers.checks.engine.fixtures import seeded
+from mlp_helpers.checks.engine.fixtures import ONE_D, seeded, standard_cases
 from mlp_helpers.checks.engine.mistakes import Finding, Structure, flipped
 from mlp_helpers.checks.engine.spec import Case, Spec
 from mlp_helpers.checks.part import Part
@@ -25,24 +25,18 @@ def _z(case):
     return case.args[0].astype(np.float64)
 
 
-def _cases(draw):
-    rng = seeded(7)
-    stress = np.array([[1e4, -1e4, 700.0, -700.0], [30.0, -30.0, 0.5, -0.5]])
-    return [
-        Case((draw(rng, (4, 3)),)),
-        Case((draw(rng, (6, 5)),)),
-        Case((draw(rng, (1, 5)),), note="one example", hidden=True),
-        Case((draw(rng, (5, 3)).astype(np.float32),), note="float32", hidden=True, float32=True),
-        Case((draw(rng, (3, 4)),), note="read-only arrays", hidden=True, read_only=True),
-        # Visible too: the assignment asks for no overflow up to 1e4, so the student's own
-        # test run says so at once, not only the grade.
-        Case((stress,), note="inputs up to 1e4 in size", stress=True),
-        Case((draw(rng, (7,)),), note="a 1-D array", hidden=True),
-    ]
+def _cases(scale, extra=()):
+    def make(rng, *shape):
+        return (rng.normal(0.0, scale, shape),)
+    return standard_cases(make, [[(4, 3), (6, 5)], (1, 5), (5, 3), (3, 4), (7,)], seed=7, keys="",
+                          extra=extra, last=ONE_D)
 
 
 def _sigmoid_cases():
-    return _cases(lambda rng, shape: rng.normal(0.0, 3.0, shape))
+    stress = np.array([[1e4, -1e4, 700.0, -700.0], [30.0, -30.0, 0.5, -0.5]])
+    # Visible too: the assignment asks for no overflow up to 1e4, so the student's own test run
+    # says so at once, not only the grade.
+    return _cases(3.0, [Case((stress,), note="inputs up to 1e4 in size", stress=True)])
 
 
 _SIGMOID_MISTAKES = [
@@ -116,13 +110,14 @@ def _judge_derivative(case, value):
 
 
 def _softmax_cases():
-    cases = _cases(lambda rng, shape: rng.normal(0.0, 2.0, shape))
     stress = np.array([[1e4, 1e4 - 1.0, 0.0], [-1e4, -1e4 + 2.0, -1e4 + 1.0], [3.0, 1.0, 2.0]])
-    square = Case((seeded(8).normal(0.0, 2.0, (3, 3)),), note="3 examples, "
-                  "3 classes")
-    return [cases[0], square, *cases[2:5],
-            Case((stress,), note="logits up to 1e4, rows on different scales", hidden=True,
-                 stress=True)]
+    first, _, *hidden = _cases(2.0, [Case((stress,), note="logits up to 1e4, rows on different "
+                                           "scales", hidden=True, stress=True)])
+    # A square batch in place of the second shape: row sums that lost their axis (keepdims)
+    # broadcast on it, so that mistake is named where other shapes only fail with numpy's
+    # shape error. No 1-D array: the softmax's rows are examples.
+    square = Case((seeded(8).normal(0.0, 2.0, (3, 3)),), note="3 examples, 3 classes")
+    return [first, square, *hidden[:-1]]
 
 
 def _rowwise(z):

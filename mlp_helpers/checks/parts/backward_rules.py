@@ -12,7 +12,7 @@ import numpy as np
 from mlp_helpers import activations, broadcasting, deltas, layers
 from mlp_helpers.checks.engine.compare import compare_array, returned_none
 from mlp_helpers.checks.engine.core import Diagnosis
-from mlp_helpers.checks.engine.fixtures import seeded
+from mlp_helpers.checks.engine.fixtures import ONE_D, seeded, standard_cases
 from mlp_helpers.checks.engine.mistakes import Factor, Finding, Structure, flipped, lowered
 from mlp_helpers.checks.engine.running import Call, where
 from mlp_helpers.checks.engine.spec import Case, Spec
@@ -185,16 +185,10 @@ def _judge_linear(case, value):
 # --- tanh_derivative --------------------------------------------------------------------------
 
 def _tanh_cases():
-    rng = seeded(55)
-
-    def a(shape, dtype=np.float64):
-        return (np.tanh(rng.normal(0.0, 1.0, shape)).astype(dtype),)
-
-    return [Case(a((4, 3))), Case(a((6, 5))),
-            Case(a((1, 5)), note="one example", hidden=True),
-            Case(a((5, 3), np.float32), note="float32", hidden=True, float32=True),
-            Case(a((3, 4)), note="read-only arrays", hidden=True, read_only=True),
-            Case(a((7,)), note="a 1-D array", hidden=True)]
+    def make(rng, *shape):
+        return (np.tanh(rng.normal(0.0, 1.0, shape)),)
+    return standard_cases(make, [[(4, 3), (6, 5)], (1, 5), (5, 3), (3, 4), (7,)], seed=55, keys="",
+                          last=ONE_D)
 
 
 def _a(case):

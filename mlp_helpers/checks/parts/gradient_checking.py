@@ -6,7 +6,7 @@ import numpy as np
 
 from mlp_helpers import gradcheck as reference
 from mlp_helpers.checks.engine.compare import compare_array, tolerance
-from mlp_helpers.checks.engine.fixtures import seeded
+from mlp_helpers.checks.engine.fixtures import FLOAT32, READ_ONLY, seeded
 from mlp_helpers.checks.engine.mistakes import Factor, Finding, Structure
 from mlp_helpers.checks.engine.spec import Case, Spec
 from mlp_helpers.checks.engine.values import close, described, numbers, shape_of
@@ -197,6 +197,7 @@ def _judge_gradient(case, value):
 
 
 def _error_cases():
+    # The standard roles, written by hand: each y is built from its x.
     rng = seeded(32)
     x = rng.normal(0.0, 1.0, (4, 3))
     flat = rng.normal(0.0, 1.0, 5)
@@ -208,8 +209,8 @@ def _error_cases():
         Case((x, x + rng.normal(0.0, 1e-2, x.shape))),
         Case((flat, flat_y)),
         Case((single, single + 0.5), note="one entry", hidden=True),
-        Case((float32, float32 * 1.01), note="float32", hidden=True, float32=True),
-        Case((x, x * 1.1), note="read-only arrays", hidden=True, read_only=True),
+        Case((float32, float32 * 1.01), **FLOAT32),
+        Case((x, x * 1.1), **READ_ONLY),
         Case((np.zeros((3, 2)), np.zeros((3, 2))), note="x and y both zero", hidden=True,
              stress=True),
         Case((np.array([1.0, -2.0, 0.5]), np.array([-1.0, -2.1, 0.6])),

@@ -12,7 +12,7 @@ from mlp_helpers import activations as reference
 from mlp_helpers import initialisation
 from mlp_helpers.checks.engine.compare import compare_array
 from mlp_helpers.checks.engine.core import Diagnosis
-from mlp_helpers.checks.engine.fixtures import salt, seeded
+from mlp_helpers.checks.engine.fixtures import ONE_D, salt, seeded, standard_cases
 from mlp_helpers.checks.engine.mistakes import Structure
 from mlp_helpers.checks.engine.running import Call, absent, where
 from mlp_helpers.checks.engine.spec import Case, Spec
@@ -22,22 +22,14 @@ _relu, _relu_derivative = reference.relu_unchecked, reference.relu_derivative_un
 _init = initialisation.init_for_activation
 
 
-def _with_zeros(rng, shape):
+def _with_zeros(rng, *shape):
     # Rounded to halves, so that exact zeros are among the entries.
-    return np.round(rng.normal(0.0, 1.5, shape) * 2.0) / 2.0
+    return (np.round(rng.normal(0.0, 1.5, shape) * 2.0) / 2.0,)
 
 
 def _relu_cases():
-    rng = seeded(41)
-    return [
-        Case((_with_zeros(rng, (4, 3)),)),
-        Case((_with_zeros(rng, (6, 5)),)),
-        Case((_with_zeros(rng, (1, 5)),), note="one example", hidden=True),
-        Case((_with_zeros(rng, (5, 3)).astype(np.float32),), note="float32", hidden=True,
-             float32=True),
-        Case((_with_zeros(rng, (3, 4)),), note="read-only arrays", hidden=True, read_only=True),
-        Case((_with_zeros(rng, (7,)),), note="a 1-D array", hidden=True),
-    ]
+    return standard_cases(_with_zeros, [[(4, 3), (6, 5)], (1, 5), (5, 3), (3, 4), (7,)], seed=41,
+                          keys="", last=ONE_D)
 
 
 def _z(case):
@@ -235,5 +227,10 @@ PARTS = (
          "`init_for_activation(fan_in, fan_out, activation, rng)`",
          "shape, mean 0 and the variance of Xavier or He within 5 % on 50,000 draws; the "
          "same seed gives the same weights, another seed others",
-         diagnose=diagnose_init_for_activation),
+         diagnose=diagnose_init_for_activation,
+         implemented_by=frozenset({"initialisation.init_for_activation",
+                                   "initialisation.init_weights", "initialisation.glorot_limit",
+                                   "initialisation.init_variance",
+                                   "assignments.broken_runs._weights",
+                                   "assignments.sanity.SanityNetwork.__init__"})),
 )
