@@ -33,6 +33,12 @@ def mean_loss_gradient(output, y):
     return (output - y) / output.shape[0]
 
 
+def reduced_gradient(output, y, reduction):
+    """``mean_loss_gradient``, or ``n`` times it, the gradient of the summed loss."""
+    gradient = mean_loss_gradient(output, y)
+    return gradient * output.shape[0] if reduction == "sum" else gradient
+
+
 def squared_error_sum(a, y):
     """``1/2 * sum ||a - y||^2`` with no checks (for training loops)."""
     error = a - y
@@ -72,7 +78,7 @@ def mse_loss(a, y, reduction="mean"):
     y = as_array("y", y, ndim=2)
     require_shape("y", y, a.shape)
     scale = reduction_scale(reduction, a.shape[0])
-    return scale * squared_error_sum(a, y), scale * (a - y)
+    return scale * squared_error_sum(a, y), reduced_gradient(a, y, reduction)
 
 
 def cross_entropy_loss(p, y, reduction="mean"):
@@ -99,4 +105,4 @@ def cross_entropy_loss(p, y, reduction="mean"):
     y = as_array("y", y, ndim=2)
     require_shape("y", y, p.shape)
     scale = reduction_scale(reduction, p.shape[0])
-    return scale * cross_entropy_sum(p, y), scale * (p - y)
+    return scale * cross_entropy_sum(p, y), reduced_gradient(p, y, reduction)
