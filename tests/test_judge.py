@@ -6,6 +6,7 @@ Every entry must get the same diagnosis, word for word, as when the check runs b
 function.
 """
 
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -111,7 +112,11 @@ def test_a_function_whose_call_stops_the_kernel_is_told_so_not_sent_to_a_traceba
         return {"user_expressions": {"answer": {"data": {"text/plain": repr(found)}}}}
 
     for name in ("relative_error", "xor_loss_and_gradients"):
-        found = checks.diagnose(name, Remote(Kernel(dies_on_call), name))
+        revived = []
+        kernel = Kernel(dies_on_call, partial(revived.append, name))
+        found = checks.diagnose(name, Remote(kernel, name))
         assert found.message.startswith(f"`{name}` gave the grader no answer"), found
         assert "kernel stopped during the call" in found.message
         assert "traceback" not in found.message
+        # The grader is told once per request the kernel did not answer, to start it again.
+        assert revived == [name]

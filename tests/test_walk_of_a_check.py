@@ -99,7 +99,7 @@ def graded(kernel, version):
     ``version`` is the function of ``HIDDEN_DELTA`` the notebook holds as ``hidden_delta``.
     """
     remote, requests, calls = kernel
-    remote._execute(f"hidden_delta = {version}", {})
+    remote._ask(f"hidden_delta = {version}", {})
     walk, before, asked = Walk(), calls(), len(requests)
     verdict = walk.trace(grading_judge.verdict,
                          [grading_judge.CheckCall("hidden_delta", True, {})], remote, 12345)

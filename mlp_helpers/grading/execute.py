@@ -111,38 +111,17 @@ class KernelRestartingExecute(BoundedOutputs, Execute):
                                    f"than {self.notebook_timeout} s in all, and the grader "
                                    "could not check this part.")
             return
-        grading_judge.judge(self.nb, Kernel(self._ask_reviving), self.log, who)
+        grading_judge.judge(self.nb, Kernel(self.ask, self._revive), self.log, who)
 
-    def _ask_reviving(self, code, user_expressions):
-        """``_ask``; when the request stopped the kernel, the next one finds it running again.
+    def _revive(self):
+        """After a request with no answer: if it stopped the kernel, start it again.
 
         A student's function that kills its kernel (``os._exit``) when the grader calls it
         costs that part only: the kernel is restarted and the notebook's cells run again.
         """
-        reply = self._ask(code, user_expressions)
-        if not reply and not self._out_of_time() and not run_sync(self.km.is_alive)():
+        if not self._out_of_time() and not run_sync(self.km.is_alive)():
             self.log.warning("A call of the grader's stopped the kernel; restarting it.")
             self._restart(len(self.nb.cells))
-        return reply
-
-    def _ask(self, code, user_expressions):
-        """Run ``code`` silently in the kernel; the content of its reply, or {} if none came.
-
-        A request may take as long as a cell; then the kernel is interrupted. What the kernel
-        sends on iopub meanwhile is dropped unread, within the notebook's bounds; past them, or
-        for a reply over the message limit, there is no answer (``grading.limits``).
-        """
-        if self.strayed():
-            return {}
-        msg_id = self.kc.execute(code, silent=True, store_history=False,
-                                 user_expressions=user_expressions)
-        deadline = monotonic() + (self.timeout or 60)
-        reply = run_sync(self._async_reply)(
-            msg_id, lambda: monotonic() < deadline and not self._out_of_time())
-        if reply is None:
-            run_sync(self.km.interrupt_kernel)()
-            return {}
-        return reply
 
     def _run_cell(self, cell, resources, index):
         """Execute one cell; if the kernel dies or hangs, record it and restart it."""
@@ -199,9 +178,6 @@ class KernelRestartingExecute(BoundedOutputs, Execute):
             reply = {"content": {"status": "error", "ename": error.ename,
                                  "evalue": error.evalue, "traceback": error.traceback}}
         return reply
-
-    def _out_of_time(self):
-        return getattr(self, "_deadline", None) is not None and monotonic() >= self._deadline
 
     def _prepare_kernel(self):
         # exit() and quit() ask the kernel to shut down after the cell, some cells later, where

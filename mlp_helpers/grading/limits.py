@@ -15,9 +15,11 @@ passes a bound pays for it alone:
   it, output is dropped as it arrives, with one line in the cell saying so (``BoundedOutputs``);
   the first output of each kind nbgrader scores on (an error, text on stderr, a result) is
   kept, shortened, so a cut never changes a score;
-- while the judge waits for a reply, what the kernel sends on iopub is read and dropped without
-  being decoded, at most ``stray_messages`` messages and ``stray_mb`` per notebook: past either,
-  the judge asks that notebook nothing more, and its parts not judged yet score nothing;
+- the judge's requests (``BoundedOutputs.ask``) each take at most a cell's time, within the
+  notebook's; while the judge waits for a reply, what the kernel sends on iopub is read and
+  dropped without being decoded, at most ``stray_messages`` messages and ``stray_mb`` per
+  notebook: past either, the judge asks that notebook nothing more, and its parts not judged yet
+  score nothing;
 - a notebook file over ``notebook_file_mb``, or with more than ``cells`` cells, is not run:
   it scores 0 with the reason (``mlp_helpers.grading.ungradable``).
 
@@ -27,12 +29,13 @@ connection for good instead, and with it every later message of the notebook.
 """
 
 import json
+from time import monotonic
 
 import zmq
 import zmq.asyncio
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.channels import AsyncZMQSocketChannel
-from jupyter_core.utils import ensure_async
+from jupyter_core.utils import ensure_async, run_sync
 from nbformat.v4 import new_output
 from nbgrader.utils import is_grade, is_solution
 from traitlets import Float, Integer, Type
@@ -171,7 +174,9 @@ class BoundedOutputs:
 
     It overrides nbclient's ``create_kernel_manager`` (the capped client), ``output``,
     ``_update_display_id`` and ``handle_comm_msg`` (everything a cell's output can add to the
-    notebook or the grader's memory), and adds ``_async_reply``, the judge's wait for a reply.
+    notebook or the grader's memory), and adds ``ask``, the judge's request to the kernel
+    (``checks.kernel.remote.Kernel`` sends through it). The notebook's time runs out at
+    ``_deadline`` (``monotonic()`` seconds, ``None`` for no limit), which the executor sets.
     """
 
     @property
@@ -261,6 +266,29 @@ class BoundedOutputs:
         """Whether the kernel sent more stray output than the notebook's bounds allow."""
         return (self._spent["stray messages"] > self.limits.stray_messages
                 or self._spent["stray bytes"] > self.limits.stray_mb * MB)
+
+    def _out_of_time(self):
+        return getattr(self, "_deadline", None) is not None and monotonic() >= self._deadline
+
+    def ask(self, code, user_expressions):
+        """Run ``code`` silently in the kernel; the content of its reply, or {} if none came.
+
+        A request may take as long as a cell (``timeout``), within the notebook's time; then
+        the kernel is interrupted. What the kernel sends on iopub meanwhile is dropped unread,
+        within the notebook's bounds; past them, or for a reply over the message limit, there
+        is no answer.
+        """
+        if self.strayed():
+            return {}
+        msg_id = self.kc.execute(code, silent=True, store_history=False,
+                                 user_expressions=user_expressions)
+        deadline = monotonic() + (self.timeout or 60)
+        reply = run_sync(self._async_reply)(
+            msg_id, lambda: monotonic() < deadline and not self._out_of_time())
+        if reply is None:
+            run_sync(self.km.interrupt_kernel)()
+            return {}
+        return reply
 
     async def _async_reply(self, msg_id, waiting):
         """The content of the shell reply to ``msg_id``, read within this notebook's bounds.

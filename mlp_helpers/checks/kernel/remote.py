@@ -33,10 +33,6 @@ class RemoteError(Exception):
     """An exception the student's code raised in its kernel, of a class the grader does not know."""
 
 
-class KernelUnavailable(Exception):
-    """The kernel did not answer (it died, or did not reply in time)."""
-
-
 def _exception(encoded):
     if not (isinstance(encoded, list | tuple) and len(encoded) == 2):
         return None if encoded is None else RemoteError("an error the grader could not read")
@@ -52,14 +48,16 @@ def _exception(encoded):
 
 
 class Kernel:
-    """A student's running kernel, asked through ``ask(request)`` and a reply function.
+    """A student's running kernel, asked through ``ask(op, ...)``.
 
-    ``execute(code, user_expressions)`` sends ``code`` silently and returns the kernel's
-    ``execute_reply`` content, or raises ``KernelUnavailable``.
+    ``ask(code, user_expressions)`` runs ``code`` silently in the kernel and returns the
+    content of its ``execute_reply``, or ``{}`` when none came (the grader's is
+    ``grading.limits.BoundedOutputs.ask``). ``revive()``, called after a request that got no
+    answer, starts the kernel again if the request stopped it (``None``: nothing to revive).
     """
 
-    def __init__(self, execute):
-        self._execute = execute
+    def __init__(self, ask, revive=None):
+        self._ask, self._revive = ask, revive
         # The graded parts of the notebook not judged yet (``grading.judge`` keeps it): the
         # course's code sent to the kernel never holds their implementations.
         self.pending = set()
@@ -78,7 +76,9 @@ class Kernel:
         request["op"] = op
         code = (f"from mlp_helpers.checks.kernel.serve import answer as {_ANSWER}\n"
                 f"{_ANSWER} = {_ANSWER}(get_ipython().user_ns, {json.dumps(request)!r})")
-        reply = self._execute(code, {"answer": _ANSWER})
+        reply = self._ask(code, {"answer": _ANSWER})
+        if not reply and self._revive is not None:
+            self._revive()
         try:
             text = reply["user_expressions"]["answer"]["data"]["text/plain"]
         except (KeyError, TypeError):
