@@ -35,21 +35,21 @@ def test_undoing_a_runs_cause_alone_makes_it_learn(run):
 
 
 def test_right_causes_pass_and_every_wrong_choice_is_told_what_contradicts_it():
-    assert checks.judge("run_causes", CAUSE, expected=CAUSE) is None
+    assert checks.diagnose("run_causes", CAUSE, expected=CAUSE) is None
     for run in CAUSE:
         for cause in broken_runs.CAUSES:
             if cause != CAUSE[run]:
-                found = checks.judge("run_causes", {**CAUSE, run: cause}, expected=CAUSE)
+                found = checks.diagnose("run_causes", {**CAUSE, run: cause}, expected=CAUSE)
                 assert f"run {run} is not a case of {cause}" in found.message
 
 
 def test_fixed_settings_are_judged_on_the_graders_own_seeds_too():
     fixed = {run: {**settings, **FIX[run]} for run, settings in broken_runs.RUNS.items()}
-    assert checks.judge("fixed_settings", fixed) is None
+    assert checks.diagnose("fixed_settings", fixed) is None
     with fresh(7):
-        assert checks.judge("fixed_settings", fixed) is None
+        assert checks.diagnose("fixed_settings", fixed) is None
     unfixed = {**fixed, "C": dict(broken_runs.RUNS["C"])}
-    assert "`fixed_settings['C']` does not learn yet" in checks.judge(
+    assert "`fixed_settings['C']` does not learn yet" in checks.diagnose(
         "fixed_settings", unfixed).message
 
 
@@ -64,9 +64,9 @@ def test_reference_report_calls_healthy_networks_healthy_and_catches_each_flaw()
     assert set(caught) == set(sanity.FLAWS)
     for flaw, flag in caught.items():
         assert not sanity.sanity_report(sanity.sanity_network(4, 0, flaw), X, Y)[flag], flaw
-    assert checks.judge("sanity_report", sanity.sanity_report) is None
+    assert checks.diagnose("sanity_report", sanity.sanity_report) is None
     with fresh(3):
-        assert checks.judge("sanity_report", sanity.sanity_report) is None
+        assert checks.diagnose("sanity_report", sanity.sanity_report) is None
 
 
 def test_a_report_that_always_says_healthy_is_told_which_flaw_it_missed():
@@ -74,7 +74,7 @@ def test_a_report_that_always_says_healthy_is_told_which_flaw_it_missed():
         return {"initial_loss": net.loss(net.parameters(), X, Y), "gradient_error": 0.0,
                 "loss_at_chance": True, "gradients_agree": True, "overfits_tiny_batch": True}
 
-    found = checks.judge("sanity_report", always_healthy)
+    found = checks.diagnose("sanity_report", always_healthy)
     assert "does not catch a network whose backward pass" in found.message
 
 

@@ -73,13 +73,23 @@ def test_every_test_cell_checks_a_recorded_part_worth_the_recorded_points(assign
     assert tested == recorded
 
 
-def test_each_part_judged_without_a_spec_names_the_course_code_that_would_answer_it():
-    # A graded kernel must not reach it; the grader refuses to send the kernel the course's code
-    # while such a part is still to be judged (checks/kernel/edition.py).
-    without_spec = {name for name, part in checks.PARTS.items() if part.spec is None}
-    assert set(edition.IMPLEMENTED_BY) == without_spec, (
-        "name the functions that would answer each part judged by a diagnoser in "
-        "IMPLEMENTED_BY of mlp_helpers/checks/kernel/edition.py")
+def test_each_part_judged_by_a_diagnoser_names_the_course_code_that_would_answer_it():
+    # A graded kernel must not reach it: the kernel's edition stubs those functions' modules, and
+    # the grader sends the kernel none of them while the part is still to be judged
+    # (checks/kernel/edition.py). A part the course's network would answer names at least one.
+    for name, part in checks.PARTS.items():
+        if part.spec is not None:
+            assert not part.implemented_by, f"{name}: its Spec's references say what answers it"
+        elif part.network:
+            assert part.implemented_by, (
+                f"{name}: name the course's functions that would answer it in its record's "
+                "implemented_by (mlp_helpers/checks/parts/)")
+        for dotted in part.implemented_by:
+            module = edition.module_of(dotted)
+            found = importlib.import_module(f"mlp_helpers.{module}")
+            for attribute in dotted.removeprefix(f"{module}.").split("."):
+                found = getattr(found, attribute, None)
+            assert callable(found), f"{name}: mlp_helpers.{dotted} is not a function"
 
 
 def test_each_part_has_one_check_function_named_after_it():

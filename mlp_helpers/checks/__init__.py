@@ -9,10 +9,11 @@ student feedback; when a notebook is graded, the grader runs the same checks in 
 """
 
 from mlp_helpers.checks.engine.core import CODES, CheckFailed, Diagnosis
-from mlp_helpers.checks.registry import PARTS, Part, check, check_function, diagnose, judge
+from mlp_helpers.checks.part import Part
+from mlp_helpers.checks.registry import PARTS, check, check_function, diagnose
 
 for _part in PARTS.values():
     globals()[f"check_{_part.name}"] = check_function(_part)
 
-__all__ = ["CODES", "PARTS", "CheckFailed", "Diagnosis", "Part", "check", "diagnose", "judge",
+__all__ = ["CODES", "PARTS", "CheckFailed", "Diagnosis", "Part", "check", "diagnose",
            *(f"check_{name}" for name in PARTS)]

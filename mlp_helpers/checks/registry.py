@@ -4,7 +4,7 @@ Each module of ``checks/parts/`` ends with ``PARTS``, the records (``checks.part
 parts it judges, next to their ``Spec`` or diagnoser: the part's name, assignment and points,
 what a student writes, what the check tries and how it is judged. ``PARTS`` here holds them all,
 assignment by assignment. The ``check_<name>`` functions the test cells call, the grader's
-verdicts (``judge``), the table of ``docs/diagnoses.md``, the points in the source notebooks
+verdicts (``diagnose``), the table of ``docs/diagnoses.md``, the points in the source notebooks
 (``scripts/sync_parts.py``) and the lists the tests go through are all derived from it.
 ``docs/contributing.md`` walks through adding a part.
 
@@ -14,7 +14,6 @@ verdicts (``judge``), the table of ``docs/diagnoses.md``, the points in the sour
 import os
 
 from mlp_helpers.checks.engine.core import CheckFailed
-from mlp_helpers.checks.part import Part
 from mlp_helpers.checks.parts import (
     activation_functions,
     adam_steps,
@@ -52,8 +51,7 @@ def _collected(modules):
 
 PARTS = _collected(_JUDGED_BY)
 
-__all__ = ["PARTS", "GradingRefused", "Part", "check", "check_function", "diagnose", "judge",
-           "table"]
+__all__ = ["PARTS", "GradingRefused", "check", "check_function", "diagnose", "table"]
 
 
 def _part(name):
@@ -62,33 +60,23 @@ def _part(name):
     return PARTS[name]
 
 
-def diagnose(name, student_function, hidden=True, **options):
-    """Diagnose ``student_function`` as the graded part ``name``, on every fixture.
+def diagnose(name, answer, hidden=True, **options):
+    """Diagnose ``answer`` as the graded part ``name``, on every fixture.
 
-    ``hidden=False`` keeps only the fixtures of the visible test in the student release.
+    ``answer`` is the student's function (or value), or an ``Elsewhere`` standing for it in
+    their kernel (``checks.kernel.remote.Remote``): the grader's verdict. ``hidden=False`` keeps
+    only the fixtures of the visible test in the student release.
 
     Returns
     -------
     None when it behaves as the course's conventions say, else a ``Diagnosis``.
     """
-    return _part(name).verdict(student_function, hidden, **options)
-
-
-def judge(name, answer, hidden=True, **options):
-    """The verdict on part ``name``; ``answer`` may stand for it in its kernel (``_remote``).
-
-    For a part whose answer is a value, the value is fetched from the kernel first.
-    """
-    part = _part(name)
-    if part.kind == "value" and hasattr(answer, "look"):
-        kind, value = answer.look()
-        answer = value if kind == "value" else None if kind == "missing" else "a function"
-    return part.verdict(answer, hidden, **options)
+    return _part(name).verdict(answer, hidden, **options)
 
 
 def check(name, answer, hidden=True, **options):
     """Raise ``CheckFailed`` with the diagnosis' message unless ``answer`` is right."""
-    found = judge(name, answer, hidden, **options)
+    found = diagnose(name, answer, hidden, **options)
     if found is not None:
         raise CheckFailed(found)
 
@@ -96,7 +84,7 @@ def check(name, answer, hidden=True, **options):
 class GradingRefused(RuntimeError):
     """A test cell run in a kernel by ``nbgrader autograde``: nbgrader lacks the course's grader.
 
-    The course's grader never sends a test cell to the student's kernel (``grading_judge``
+    The course's grader never sends a test cell to the student's kernel (``grading.judge``
     judges it in its own process), so a check called there while nbgrader autogrades means
     nbgrader runs without the course's configuration: no sandbox, no judge. The check then
     gives no points rather than trust the kernel.

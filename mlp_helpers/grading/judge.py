@@ -78,8 +78,8 @@ def verdict(calls, kernel, salt):
     for drawn in (contextlib.nullcontext, lambda: fresh(salt)):
         with drawn():
             for call in strictest.values():
-                found = checks.judge(call.part, Remote(kernel, call.part), call.hidden,
-                                     **call.options)
+                found = checks.diagnose(call.part, Remote(kernel, call.part), call.hidden,
+                                        **call.options)
                 if found is not None:
                     return found
     return None

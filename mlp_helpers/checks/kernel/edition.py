@@ -5,6 +5,7 @@ While a notebook of assignment A is graded, its kernel (in the sandbox,
 imports this *kernel edition* of ``mlp_helpers`` in place of the real one: a copy in which every
 function, method and lambda of the modules that implement one of A's graded parts
 (``formula_modules``: the modules of the references the registry ``checks.registry.PARTS`` names,
+of the functions its records say implement a part judged by a diagnoser (``implemented_by``),
 and those that write the same formulas out again: the reference network and its training, the
 bugs, the learners' replayed code, the sanity networks, the broken runs) raises
 ``Unavailable``, naming itself. So no cell, however it hides its way there (a computed name,
@@ -34,30 +35,6 @@ PACKAGE = Path(__file__).resolve().parents[2]
 # learners' replayed code, the sanity networks and the broken runs.
 _EVERYWHERE = ("network", "training", "lectures.bugs", "lectures.learners", "assignments.sanity",
                "assignments.broken_runs")
-# Parts without a reference function of their own, and where they are implemented.
-_OWN_MODULES = {"init_for_activation": ("initialisation",)}
-# For a part still to be judged that has no single reference function (a training loop, a
-# whole backward pass, a value), the functions of the package that would answer it.
-_LOOP = frozenset({"network.MLP._forward", "network.MLP.forward", "network.MLP.step",
-                   "training.train", "assignments.broken_runs.train_run"})
-_GRADIENTS = frozenset({"network.MLP._forward", "network.MLP.forward", "network.MLP.backward",
-                        "network.MLP.loss", "network.MLP._loss_sum",
-                        "gradcheck.check_network_gradients",
-                        "assignments.sanity.SanityNetwork.gradients"})
-IMPLEMENTED_BY = {
-    "train_xor": _LOOP, "train_two_hidden": _LOOP,
-    "xor_loss_and_gradients": _GRADIENTS, "backward_two_hidden": _GRADIENTS,
-    "matching_learning_rate": frozenset(),
-    "init_for_activation": frozenset({"initialisation.init_for_activation",
-                                      "initialisation.init_weights",
-                                      "initialisation.glorot_limit",
-                                      "initialisation.init_variance",
-                                      "assignments.broken_runs._weights",
-                                      "assignments.sanity.SanityNetwork.__init__"}),
-    "sanity_report": frozenset({"assignments.sanity.sanity_report"}),
-    "learner_bugs": frozenset(), "run_causes": frozenset(), "fixed_settings": frozenset(),
-    "train_ten_class": _LOOP | {"modules.Sequential.forward", "modules.Sequential.backward"},
-}
 
 
 class Unavailable(RuntimeError):
@@ -89,8 +66,17 @@ def formula_modules(assignment=None):
     for part in parts or PARTS.values():
         for function in part.spec.reference if part.spec is not None else ():
             found.add(function.__module__.removeprefix("mlp_helpers."))
-        found.update(_OWN_MODULES.get(part.name, ()))
+        found.update(module_of(name) for name in part.implemented_by)
     return sorted(found)
+
+
+def module_of(name):
+    """The module under ``mlp_helpers`` of a function's dotted ``name`` (``"network.MLP.step"``)."""
+    parts = name.split(".")
+    for end in range(len(parts) - 1, 0, -1):
+        if PACKAGE.joinpath(*parts[:end]).with_suffix(".py").is_file():
+            return ".".join(parts[:end])
+    raise ValueError(f"no module of mlp_helpers holds {name!r}")
 
 
 def _module_files(name):
@@ -240,10 +226,10 @@ def _carried(modules, pending):
 
     stubbed = set()
     for part in pending:
-        if part not in IMPLEMENTED_BY or PARTS.get(part) is None or PARTS[part].spec is not None:
+        if PARTS.get(part) is None or PARTS[part].spec is not None:
             raise NotJudgedYet(f"the grader would send the kernel the course's code while "
                                f"`{part}` is not judged yet")
-        stubbed |= IMPLEMENTED_BY[part]
+        stubbed |= PARTS[part].implemented_by
     order = []
     for module in modules:
         order += [name for name in needs(module) if name not in order]

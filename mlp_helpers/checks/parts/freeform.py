@@ -21,7 +21,7 @@ from mlp_helpers.checks.engine.running import (
     shown,
 )
 from mlp_helpers.checks.engine.values import numbers
-from mlp_helpers.checks.part import Part
+from mlp_helpers.checks.part import NETWORK_GRADIENTS, TRAINING_LOOP, Part
 from mlp_helpers.checks.parts.backprop_mistakes import (
     gradient_fixture,
     judge_gradients,
@@ -223,11 +223,13 @@ def diagnose_matching_learning_rate(student, hidden=True):
 PARTS = (
     Part("train_xor", "01_xor", 3, "`train_xor(X, Y, hidden_units=5, lr, epochs, seed=0)`",
          "trained with the reference helpers: XOR solved, every parameter moved; when graded, "
-         "also XNOR at new seeds", diagnose=diagnose_train_xor, network=True),
+         "also XNOR at new seeds", diagnose=diagnose_train_xor, network=True,
+         implemented_by=TRAINING_LOOP),
     Part("xor_loss_and_gradients", "02_mse_gradient", 3,
          "`xor_loss_and_gradients(params, X, Y)`",
          "the loss and every gradient against the reference network, the layer of a mistake",
-         diagnose=diagnose_xor_loss_and_gradients, network=True),
+         diagnose=diagnose_xor_loss_and_gradients, network=True,
+         implemented_by=NETWORK_GRADIENTS),
     Part("matching_learning_rate", "02_mse_gradient", 2, "`matching_learning_rate(lr_mean, n)`",
          "a run on the summed loss that follows the mean's run exactly; when graded, new n "
          "and rate", diagnose=diagnose_matching_learning_rate),

@@ -22,7 +22,7 @@ from mlp_helpers.checks.engine.running import (
 )
 from mlp_helpers.checks.engine.swapping import Recorder
 from mlp_helpers.checks.kernel.wire import made
-from mlp_helpers.checks.part import Part
+from mlp_helpers.checks.part import NETWORK_GRADIENTS, TRAINING_LOOP, Part
 from mlp_helpers.checks.parts.backprop_mistakes import (
     gradient_fixture,
     judge_gradients,
@@ -225,7 +225,8 @@ def diagnose_train_two_hidden(student, hidden=True):
 PARTS = (
     Part("backward_two_hidden", "03_mnist", 3, "`backward_two_hidden(activations, Y, params)`",
          "every gradient against the reference network, the layer of a mistake",
-         diagnose=diagnose_backward_two_hidden, network=True),
+         diagnose=diagnose_backward_two_hidden, network=True,
+         implemented_by=NETWORK_GRADIENTS),
     Part("learner_bugs", "03_mnist", 2, "`learner_bugs`, a set of diagnosis codes",
          "the codes of the learner's mistakes, all of them", kind="value",
          diagnose=diagnose_learner_bugs),
@@ -233,5 +234,5 @@ PARTS = (
          "`train_two_hidden(X, Y, layer_sizes, lr, epochs, batch_size=32, seed=0)`",
          "mini-batches of `batch_size`; one epoch on every training digit reaches 97 % test "
          "accuracy; when graded, also with 3 and 7 swapped",
-         diagnose=diagnose_train_two_hidden, network=True),
+         diagnose=diagnose_train_two_hidden, network=True, implemented_by=TRAINING_LOOP),
 )

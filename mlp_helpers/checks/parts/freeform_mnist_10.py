@@ -26,7 +26,7 @@ from mlp_helpers.checks.engine.fixtures import salt
 from mlp_helpers.checks.engine.running import absent, failed_call, params_and_losses, run
 from mlp_helpers.checks.engine.swapping import Recorder
 from mlp_helpers.checks.kernel.wire import made
-from mlp_helpers.checks.part import Part
+from mlp_helpers.checks.part import TRAINING_LOOP, Part
 from mlp_helpers.checks.parts.symptoms import frozen_biases, symmetric_units
 from mlp_helpers.network import MLP
 
@@ -150,5 +150,7 @@ PARTS = (
          "`train_ten_class(X, Y, hidden_units=256, lr=1e-3, epochs=5, batch_size=64, seed=0)`",
          "Adam with a state per parameter, mini-batches; 2 epochs on 6,000 digits reach 88 % "
          "test accuracy; when graded, also with the ten labels permuted",
-         diagnose=diagnose_train_ten_class, network=True),
+         diagnose=diagnose_train_ten_class, network=True,
+         implemented_by=TRAINING_LOOP | {"modules.Sequential.forward",
+                                         "modules.Sequential.backward"}),
 )

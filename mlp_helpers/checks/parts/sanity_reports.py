@@ -126,5 +126,6 @@ PARTS = (
     Part("sanity_report", "04_not_learning", 3, "`sanity_report(net, X, Y)`",
          "a healthy network passes all three checks; one with a wrong backward pass (for "
          "the weights, or for the biases only), a large initialisation or equal weights is "
-         "caught; when graded, new networks", diagnose=diagnose_sanity_report),
+         "caught; when graded, new networks", diagnose=diagnose_sanity_report,
+         implemented_by=frozenset({"assignments.sanity.sanity_report"})),
 )
