@@ -169,8 +169,14 @@ def matching_rate_reciprocal(lr_mean, n):
     return lr_mean * (1.0 / n)
 
 
-# The rate times n, or the same rate, is told with the losses of both runs to four digits,
-# which the rule on messages forbids (tests/test_pipeline.py tries the first): not here yet.
+@planted("matching_learning_rate", "other", "times-n")
+def matching_rate_times_n(lr_mean, n):
+    return lr_mean * n
+
+
+@planted("matching_learning_rate", "other", "same-rate")
+def matching_rate_unchanged(lr_mean, n):
+    return lr_mean
 
 
 @planted("matching_learning_rate", "other", "sign-flipped")

@@ -212,10 +212,14 @@ def diagnose_matching_learning_rate(student, hidden=True):
                    "takes steps n times larger")
         else:
             why = "the two runs take steps of different sizes"
+        # The gap, not the losses: two losses close enough to tell apart need more decimals
+        # than a message may show.
+        gap = 100 * (summed.loss[-1] / mean_run.loss[-1] - 1)
+        ends = ("not a number, unlike" if not np.isfinite(gap) else "within 0.1 % of"
+                if abs(gap) < 0.1 else f"{abs(gap):.1f} % {'higher' if gap > 0 else 'lower'} than")
         return Diagnosis("other", f"`matching_learning_rate({lr:g}, {n})`: trained with it, the "
                          f"summed loss does not follow the mean loss's run ({why}). After 30 "
-                         f"epochs the mean loss is {mean_run.loss[-1]:.4g} with the mean and "
-                         f"{summed.loss[-1]:.4g} with the sum.")
+                         f"epochs the summed run's mean loss is {ends} the mean run's.")
     return None
 
 
