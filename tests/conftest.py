@@ -1,5 +1,10 @@
 import os
+import sys
+from pathlib import Path
 
+# The maintainer's scripts import their shared modules (``mnist_idx``) as siblings, as they do
+# when run as ``python scripts/NAME.py``: the tests that load a script find them too.
+sys.path.append(str(Path(__file__).resolve().parents[1] / "scripts"))
 # Figures render off-screen in tests, whatever the machine's display.
 os.environ.setdefault("MPLBACKEND", "Agg")
 # One BLAS thread (inherited by notebook kernels too): tests share two cores, and OpenBLAS
