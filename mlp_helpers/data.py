@@ -67,19 +67,23 @@ class DataFileError(RuntimeError):
     """The shipped MNIST file is missing or does not match its checksum."""
 
 
-@lru_cache(maxsize=1)
-def _raw_mnist(path):
+def _checked_archive(path, sha256, name, script):
+    """The shipped file's four arrays, once its sha256 is ``sha256``; ``name`` is the file's."""
     if not path.is_file():
-        raise DataFileError(f"The MNIST data file is missing: {path}. It ships with the "
-                            "repository; restore it with `git checkout -- mlp_helpers/data` or "
-                            "rebuild it with `python scripts/build_mnist_3_7.py`.")
+        raise DataFileError(f"The {name} is missing: {path}. It ships with the repository; "
+                            "restore it with `git checkout -- mlp_helpers/data` or rebuild it "
+                            f"with `python scripts/{script}`.")
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if digest != MNIST_SHA256:
-        raise DataFileError(f"The MNIST data file {path} is corrupt: its sha256 is {digest}, "
-                            f"expected {MNIST_SHA256}. Restore it with "
-                            "`git checkout -- mlp_helpers/data`.")
+    if digest != sha256:
+        raise DataFileError(f"The {name} {path} is corrupt: its sha256 is {digest}, expected "
+                            f"{sha256}. Restore it with `git checkout -- mlp_helpers/data`.")
     with np.load(path) as archive:
         return {key: archive[key] for key in ("x_train", "y_train", "x_test", "y_test")}
+
+
+@lru_cache(maxsize=1)
+def _raw_mnist(path):
+    return _checked_archive(path, MNIST_SHA256, "MNIST data file", "build_mnist_3_7.py")
 
 
 def prefaulted_empty(shape, dtype=np.float64):
@@ -97,12 +101,19 @@ def prefaulted_empty(shape, dtype=np.float64):
     return np.frombuffer(memory, dtype=dtype).reshape(shape)
 
 
-def _split(images, digits, flatten, dtype, out=None):
-    # ``out``: an array to write the pixels into instead of a new one. Dividing in ``dtype``
-    # gives the same values as ``images.astype(dtype) / 255``, without the second copy.
+def _pixels(images, flatten, dtype, out=None):
+    """``(n, 784)`` (or ``(n, 28, 28)``) pixels in [0, 1] from uint8 ``images``, in ``out``."""
+    # Dividing in ``dtype`` gives the same values as ``images.astype(dtype) / 255``, without
+    # the second copy.
     shape = (len(images), int(np.prod(images.shape[1:]))) if flatten else images.shape
     X = prefaulted_empty(shape, dtype) if out is None else out
     np.divide(images.reshape(X.shape), X.dtype.type(255.0), out=X, dtype=X.dtype)
+    return X
+
+
+def _split(images, digits, flatten, dtype, out=None):
+    # ``out``: an array to write the pixels into instead of a new one.
+    X = _pixels(images, flatten, dtype, out)
     labels = (digits == DIGITS[1]).astype(np.int64)
     return Split(X=X, labels=labels, Y=np.eye(2, dtype=dtype)[labels])
 
@@ -175,23 +186,11 @@ class MNIST10:
 
 @lru_cache(maxsize=1)
 def _raw_mnist_10(path):
-    if not path.is_file():
-        raise DataFileError(f"The ten-digit MNIST file is missing: {path}. It ships with the "
-                            "repository; restore it with `git checkout -- mlp_helpers/data` or "
-                            "rebuild it with `python scripts/build_mnist_10.py`.")
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if digest != MNIST_10_SHA256:
-        raise DataFileError(f"The ten-digit MNIST file {path} is corrupt: its sha256 is "
-                            f"{digest}, expected {MNIST_10_SHA256}. Restore it with "
-                            "`git checkout -- mlp_helpers/data`.")
-    with np.load(path) as archive:
-        return {key: archive[key] for key in ("x_train", "y_train", "x_test", "y_test")}
+    return _checked_archive(path, MNIST_10_SHA256, "ten-digit MNIST file", "build_mnist_10.py")
 
 
 def _digit_split(images, digits, flatten, dtype):
-    shape = (len(images), int(np.prod(images.shape[1:]))) if flatten else images.shape
-    X = prefaulted_empty(shape, dtype)
-    np.divide(images.reshape(X.shape), X.dtype.type(255.0), out=X, dtype=X.dtype)
+    X = _pixels(images, flatten, dtype)
     labels = digits.astype(np.int64)
     return DigitSplit(X=X, labels=labels, Y=np.eye(10, dtype=dtype)[labels])
 
