@@ -4,6 +4,7 @@
 # (LocalProcessSpawner), the course's formgrader as a hub service run by the grader account.
 import contextlib
 import json
+import logging
 import os
 import pwd
 from pathlib import Path
@@ -147,6 +148,10 @@ class CourseFileHandler(BaseHandler):
 
 
 c.JupyterHub.extra_handlers = [(r"/(?:tree|notebooks|edit)/(.*)", CourseFileHandler)]
+# At every start the hub warns that extra_handlers is deprecated in favour of services; no
+# service can answer at the hub's /tree, so the warning tells the instructor nothing to do.
+logging.getLogger("JupyterHub").addFilter(
+    lambda record: "extra_handlers is deprecated" not in record.getMessage())
 
 # Tests (and scripts) drive the hub with a token of their own, given in this variable only.
 token = os.environ.get("BACKPROP_HUB_ADMIN_TOKEN")

@@ -25,7 +25,7 @@ from pathlib import Path
 import nbformat
 import pytest
 import test_hub_class
-from test_hub_class import COURSE, answered, as_user
+from test_hub_class import COURSE, REPO, answered, as_user, in_chromium, logged_in
 
 pytestmark = pytest.mark.slow
 # The class of test_hub_class, set up the same way (a hub of this module's own).
@@ -247,3 +247,38 @@ def test_the_formgrader_serves_no_lab_of_its_own_and_its_links_open_the_instruct
     for person in (grader, hub.people["student"][0]):
         assert _follow(hub, f"/tree/source/{ASSIGNMENT}", person)[0] == 403, person
 
+
+
+@pytest.mark.browser
+@in_chromium
+def test_in_the_browser_the_toolbar_shows_the_question_and_the_formgrader_opens_the_folder(
+        hub, authored, chromium):
+    from playwright.sync_api import expect
+
+    _, source = authored
+    instructor = hub.people["instructor"][0]
+    page = logged_in(chromium, hub, instructor)
+    page.goto(f"{hub.url}/user/{instructor}/lab/tree/course/source/{ASSIGNMENT}/"
+              f"{ASSIGNMENT}.ipynb")
+    # The Create Assignment panel (the right side bar) shows the question's cells as written.
+    expect(page.locator(".jp-Notebook .jp-Cell").first).to_be_visible()
+    page.get_by_role("tab", name="Create Assignment").click()
+    panel = page.locator("#nbgrader-create_assignemnt")
+    total = sum(cell.metadata["nbgrader"].get("points", 0) for cell in
+                nbformat.read(source, as_version=4).cells if "nbgrader" in cell.metadata)
+    expect(panel.locator(".nbgrader-TotalPointsInput")).to_have_value(str(total))
+    tests = panel.locator(".nbgrader-CellWidget").last
+    expect(tests.locator(".nbgrader-CellType select")).to_have_value("tests")
+    expect(tests.locator(".nbgrader-CellId input")).to_have_value("test_tanh_derivative")
+    expect(tests.locator(".nbgrader-CellPoints input")).to_have_value("2")
+    page.screenshot(path=str(REPO / "test-artifacts" / "hub-instructor-create-assignment.png"))
+
+    # In the formgrader's own tab, the assignment's name opens its folder in this JupyterLab.
+    page.goto(f"{hub.url}/services/{COURSE}/formgrader/manage_assignments")
+    with page.context.expect_page() as opened:
+        page.get_by_role("link", name=ASSIGNMENT, exact=True).click()
+    folder = opened.value
+    folder.wait_for_url(re.compile(f"/user/{instructor}/lab/tree/course/source/{ASSIGNMENT}$"))
+    expect(folder.locator(".jp-DirListing-item").get_by_text(f"{ASSIGNMENT}.ipynb")
+           ).to_be_visible()
+    page.context.close()
