@@ -188,6 +188,8 @@ def test_the_question_is_released_and_grades_a_students_submission(hub, authored
     teacher = hub.tokens[hub.people["instructor"][0]]
     formgrader = f"/services/{COURSE}/formgrader"
     hub.wait(f"{formgrader}/api/assignments", timeout=90, token=teacher)
+    listed = hub.ok(f"{formgrader}/api/assignments", token=teacher)  # Manage Assignments
+    assert ASSIGNMENT in [assignment["name"] for assignment in listed], listed
     for action in ("assign", "release"):
         done = hub.ok(f"{formgrader}/api/assignment/{ASSIGNMENT}/{action}", method="POST",
                       token=teacher)
