@@ -14,6 +14,7 @@ verdicts (``diagnose``), the table of ``docs/diagnoses.md``, the points in the s
 import os
 
 from mlp_helpers.checks.engine.core import CheckFailed
+from mlp_helpers.checks.part import Part
 from mlp_helpers.checks.parts import (
     activation_functions,
     adam_steps,
@@ -51,7 +52,7 @@ def _collected(modules):
 
 PARTS = _collected(_JUDGED_BY)
 
-__all__ = ["PARTS", "GradingRefused", "check", "check_function", "diagnose", "table"]
+__all__ = ["PARTS", "GradingRefused", "Part", "check", "check_function", "diagnose", "table"]
 
 
 def _part(name):
