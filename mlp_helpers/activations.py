@@ -41,6 +41,11 @@ def relu_derivative_unchecked(a):
     return (a > 0).astype(a.dtype)
 
 
+def tanh_derivative_unchecked(a):
+    """``tanh_derivative`` without the argument checks: ``1 - a**2``, from the activation."""
+    return 1.0 - a * a
+
+
 def softmax_unchecked(z):
     """``softmax`` without the argument checks, for loops that call it on arrays they built."""
     # Subtracting each row's maximum changes nothing mathematically and keeps exp <= 1.
@@ -157,8 +162,7 @@ def tanh_derivative(a):
     -------
     array, same shape as ``a``
     """
-    a = as_array("a", a)
-    return 1.0 - a * a
+    return tanh_derivative_unchecked(as_array("a", a))
 
 
 def _gelu_parts(z):
@@ -202,4 +206,4 @@ def gelu_derivative(z):
     z = as_array("z", z)
     t = _gelu_parts(z)
     du_dz = _GELU_SCALE * (1.0 + 3.0 * _GELU_CUBIC * z * z)
-    return 0.5 * (1.0 + t) + 0.5 * z * (1.0 - t * t) * du_dz
+    return 0.5 * (1.0 + t) + 0.5 * z * tanh_derivative_unchecked(t) * du_dz

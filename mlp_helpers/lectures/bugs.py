@@ -7,8 +7,10 @@ networks of the assignments, and the checks' hypotheses about a student's code.
 The sigmoid's derivative, written with the activation ``a``, is where most of them start:
 ``derivative_one_minus_activation``, ``derivative_at_sigmoid_of_activation``,
 ``derivative_squared`` and ``derivative_at_preactivation`` are the wrong slopes, and the hidden
-deltas below are made of them. The others are whole rules of the backward pass, with that
-rule's signature: passing one to ``train(net, X, Y, ..., output_delta=bug)`` (or
+deltas below are made of them, as they are of the wrong errors sent down a layer
+(``error_down_untransposed``, ``error_down_weights_skipped``). The sigmoid's, the softmax's and
+the cross-entropy's wrong forms come first. The others are whole rules of the backward pass,
+with that rule's signature: passing one to ``train(net, X, Y, ..., output_delta=bug)`` (or
 ``hidden_delta=``, ``dense_gradients=``) runs the very same network with the bug in place.
 ``BUGS`` (sigmoid output and MSE) and ``MNIST_BUGS`` (softmax output and cross-entropy) list
 them by diagnosis code, for the "pick a bug" widgets.
@@ -22,7 +24,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mlp_helpers.activations import sigmoid_derivative_unchecked, sigmoid_unchecked
+from mlp_helpers.activations import (
+    sigmoid_derivative_unchecked,
+    sigmoid_unchecked,
+    softmax_unchecked,
+    tanh_derivative_unchecked,
+)
 from mlp_helpers.losses import mean_loss_gradient, squared_error_sum
 
 
@@ -35,10 +42,56 @@ def sigmoid_unstable(z):
     return 1 / (1 + np.exp(-z))
 
 
+def sigmoid_exponent_sign(z):
+    """Bug ``sign``: ``1 / (1 + exp(z))``, the sign inside the exponent flipped: ``sigma(-z)``."""
+    return sigmoid_unchecked(-z)
+
+
+def sigmoid_one_over_one(z):
+    """Bug ``precedence``: ``1 / 1 + exp(-z)``, only the 1 divided: ``1 + exp(-z)``."""
+    return 1.0 + np.exp(-z)
+
+
 def softmax_unshifted(z):
     """Bug ``unstable``: ``exp(z) / sum exp(z)`` without subtracting each row's maximum first."""
     exp_scores = np.exp(z)
     return exp_scores / np.sum(exp_scores, axis=1, keepdims=True)
+
+
+def softmax_over_columns(z):
+    """Bug ``wrong-axis``: normalised down each column (over the examples), not along each row."""
+    return softmax_unchecked(z.T).T
+
+
+def softmax_over_batch(z):
+    """Bug ``wrong-axis``: normalised over every entry of the batch at once, not row by row."""
+    shifted = np.exp(z - z.max())
+    return shifted / shifted.sum()
+
+
+def softmax_without_keepdims(z):
+    """Bug ``other``: the row sums lose their axis, so row ``i`` is divided by sum ``j``.
+
+    ``(n,)`` sums broadcast along each row of an ``(n, n)`` batch, dividing entry ``(i, j)`` by
+    the sum of row ``j``; other shapes fail with numpy's shape error.
+    """
+    shifted = np.exp(z - z.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1)
+
+
+def cross_entropy_binary(p, y):
+    """Bug ``other``: the binary cross-entropy's ``(1 - y) log(1 - p)`` added for a softmax."""
+    return -np.mean(np.sum(y * np.log(p) + (1 - y) * np.log(1 - p), axis=1))
+
+
+def cross_entropy_exp(p, y):
+    """Bug ``wrong-formula``: ``-1/n sum y exp(p)``, exp where the log belongs."""
+    return -np.sum(y * np.exp(p)) / p.shape[0]
+
+
+def cross_entropy_gradient_at_probabilities(p, y):
+    """Bug ``other``: ``dL/dp = -y / p / n`` as ``delta_out``, not the gradient at the logits."""
+    return -y / p / p.shape[0]
 
 
 def derivative_one_minus_activation(a):
@@ -54,6 +107,11 @@ def derivative_at_sigmoid_of_activation(a):
 def derivative_squared(a):
     """Bug ``derivative-twice``: ``sigma'(z) ** 2``, the derivative applied twice."""
     return sigmoid_derivative_unchecked(a) ** 2
+
+
+def derivative_of_tanh(a):
+    """Bug ``wrong-formula``: ``1 - a**2``, tanh's derivative, as the sigmoid's."""
+    return tanh_derivative_unchecked(a)
 
 
 def derivative_at_preactivation(a):
@@ -93,6 +151,19 @@ def output_delta_without_derivative(a_out, y):
     return mean_loss_gradient(a_out, y)
 
 
+def error_down_untransposed(delta_next, W_next):
+    """Bug ``missing-transpose``: ``delta_next @ W_next``, where ``W_next.T`` belongs.
+
+    It runs only when ``W_next`` is square, and then sums over the wrong index.
+    """
+    return delta_next @ W_next
+
+
+def error_down_weights_skipped(delta_next, W_next):
+    """Bug ``weights-skipped``: ``delta_next`` itself, not sent back through ``W_next``."""
+    return delta_next
+
+
 def hidden_delta_one_minus_activation(delta_next, W_next, a):
     """Bug ``one-minus-activation``: ``(delta_next @ W_next.T) * (1 - a)``."""
     return (delta_next @ W_next.T) * derivative_one_minus_activation(a)
@@ -128,6 +199,21 @@ def output_delta_softmax_summed(p, y):
 def output_delta_softmax_flipped_sign(p, y):
     """Bug ``sign`` under a softmax output: ``(y - p) / n``, so every step climbs the loss."""
     return -mean_loss_gradient(p, y)
+
+
+def dense_gradients_no_transpose(a_prev, delta):
+    """Bug ``missing-transpose``: ``dW = a_prev @ delta``, where ``a_prev.T`` belongs."""
+    return a_prev @ delta, delta.sum(axis=0, keepdims=True)
+
+
+def dense_gradients_transposed(a_prev, delta):
+    """Bug ``missing-transpose``: ``dW = delta.T @ a_prev``, the transpose of the gradient."""
+    return delta.T @ a_prev, delta.sum(axis=0, keepdims=True)
+
+
+def dense_gradients_delta_transposed(a_prev, delta):
+    """Bug ``missing-transpose``: ``dW = a_prev @ delta.T``, pairing examples with examples."""
+    return a_prev @ delta.T, delta.sum(axis=0, keepdims=True)
 
 
 def dense_gradients_without_keepdims(a_prev, delta):

@@ -42,11 +42,11 @@ def _sigmoid_cases():
 _SIGMOID_MISTAKES = [
     Structure("sign", "exponent-sign", "Its values are sigma(-z) = 1 - sigma(z): the sign inside "
               "the exponent is flipped. Revisit the definition of the logistic function.",
-              lambda case: _sigmoid(-_z(case))),
+              lambda case: bugs.sigmoid_exponent_sign(_z(case))),
     Structure("precedence", "one-over-one", "Its values are 1 + exp(-z), all above 1: the "
               "division was done before the addition, so only the 1 was divided. Check how "
               "your expression groups the denominator of the logistic function.",
-              lambda case: 1.0 + np.exp(-_z(case))),
+              lambda case: bugs.sigmoid_one_over_one(_z(case))),
     Structure("wrong-formula", "tanh", "You computed tanh(z), another activation, with values "
               "in (-1, 1). The sigmoid's values lie in (0, 1): revisit the logistic function.",
               lambda case: np.tanh(_z(case))),
@@ -93,7 +93,7 @@ _DERIVATIVE_MISTAKES = [
     Structure("wrong-formula", "tanh-derivative", "You returned 1 - a^2, the derivative of tanh "
               "written with tanh's output. The sigmoid's derivative, written with its own "
               "output a, is another expression: revisit sigma'(z) for the logistic function.",
-              lambda case: reference.tanh_derivative(_a(case))),
+              lambda case: bugs.derivative_of_tanh(_a(case))),
     Structure("one-minus-activation", "one-minus", "You returned 1 - a, which is only one of the "
               "two factors of sigma'(z) written with the activation a.",
               lambda case: bugs.derivative_one_minus_activation(_a(case))),
@@ -120,10 +120,6 @@ def _softmax_cases():
     return [first, square, *hidden[:-1]]
 
 
-def _rowwise(z):
-    return np.exp(z - z.max(axis=1, keepdims=True))
-
-
 _COLUMNS = ("Each column sums to 1, not each row: you normalised over the examples, down "
             "each column. Rows are examples, and each example's probabilities over its k "
             "classes are what must sum to 1: check which axis your sum runs over.")
@@ -133,14 +129,12 @@ _WHOLE = ("The whole batch sums to 1, not each row: you normalised over every en
 _SOFTMAX_MISTAKES = [
     Structure("sign", "minus-z", "You exponentiated -z: the sign of the logits is flipped, so the "
               "largest logit gets the smallest probability.", lambda case: _softmax(-_z(case))),
-    Structure("wrong-axis", "columns", _COLUMNS, lambda case: _softmax(_z(case).T).T),
-    Structure("wrong-axis", "whole", _WHOLE,
-              lambda case: np.exp(_z(case) - _z(case).max())
-              / np.exp(_z(case) - _z(case).max()).sum()),
+    Structure("wrong-axis", "columns", _COLUMNS, lambda case: bugs.softmax_over_columns(_z(case))),
+    Structure("wrong-axis", "whole", _WHOLE, lambda case: bugs.softmax_over_batch(_z(case))),
     Structure("other", "keepdims", "Each row is divided by another row's sum: the row sums "
               "lost their axis (keepdims), so numpy broadcast them along each row, and entry "
               "(i, j) is divided by the sum of row j.",
-              lambda case: _rowwise(_z(case)) / _rowwise(_z(case)).sum(axis=1)),
+              lambda case: bugs.softmax_without_keepdims(_z(case))),
     Structure("other", "column-max", "You subtracted each column's maximum. The shift must be "
               "the same for all entries of a row (its own maximum), or the ratios change.",
               lambda case: np.exp(_z(case) - _z(case).max(axis=0))

@@ -193,11 +193,11 @@ _HIDDEN_BACK = [
     _Part("missing-transpose", "no-transpose", "You multiplied delta_next by W_next where its "
           "transpose belongs: delta_next is (n, units_next) and W_next is (units, units_next), "
           "so going down a layer means summing over units_next.",
-          lambda case: _args(case)[0] @ _args(case)[1]),
+          lambda case: bugs.error_down_untransposed(*_args(case)[:2])),
     _Part("weights-skipped", "skipped", "You used delta_next as this layer's delta without "
           "going back through the weights: delta_next is dL/dz of the layer above, (n, "
           "units_next); this layer's delta is (n, units), and reaches it through W_next.",
-          lambda case: _args(case)[0]),
+          lambda case: bugs.error_down_weights_skipped(*_args(case)[:2])),
     _Part("other", "alone", _SLOPE_ALONE, lambda case: 1.0),
 ]
 _HIDDEN_SLOPES = _slopes(lambda case: _args(case)[2], _back, "a",

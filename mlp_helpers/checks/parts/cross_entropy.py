@@ -14,6 +14,7 @@ from mlp_helpers.checks.engine.spec import Case, Spec
 from mlp_helpers.checks.engine.values import close, numbers
 from mlp_helpers.checks.part import Part
 from mlp_helpers.checks.parts.loss_pair import arrays, compare_pair, k_of, n_of
+from mlp_helpers.lectures import bugs
 
 _cross_sum = losses.cross_entropy_sum
 _delta_out = deltas.output_delta_softmax_cross_entropy
@@ -42,12 +43,10 @@ _CE_LOSS_FACTORS = [
 _CE_LOSS_MISTAKES = [
     Structure("other", "binary", "You added the binary cross-entropy's (1 - y) log(1 - p) term; "
               "with a softmax output the loss sums only y log p over the classes.",
-              lambda case: -np.mean(np.sum(arrays(case)[1] * np.log(arrays(case)[0])
-                                           + (1 - arrays(case)[1]) * np.log(1 - arrays(case)[0]),
-                                           axis=1))),
+              lambda case: bugs.cross_entropy_binary(*arrays(case))),
     Structure("wrong-formula", "exp", "Your loss takes exp of the probabilities where the "
               "cross-entropy takes their log: revisit L = -1/n sum_i sum_k y_ik log p_ik.",
-              lambda case: -np.sum(arrays(case)[1] * np.exp(arrays(case)[0])) / n_of(case)),
+              lambda case: bugs.cross_entropy_exp(*arrays(case))),
 ]
 _CE_GRADIENT_FACTORS = [
     Factor("sum-not-mean", "n", "delta_out is {n} times too large, a factor n = {n}: the 1/n of "
@@ -61,7 +60,7 @@ _CE_GRADIENT_MISTAKES = [
     Structure("other", "dL/dp", "That is dL/dp, the gradient with respect to the probabilities. "
               "delta_out is the gradient with respect to the logits z: through the softmax, "
               "the 1/p of the log cancels.",
-              lambda case: -arrays(case)[1] / arrays(case)[0] / n_of(case)),
+              lambda case: bugs.cross_entropy_gradient_at_probabilities(*arrays(case))),
     Structure("other", "precedence", "Only y is divided by n: without parentheses, p - y / n "
               "divides y alone.", lambda case: arrays(case)[0] - arrays(case)[1] / n_of(case)),
 ]

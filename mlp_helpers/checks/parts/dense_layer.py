@@ -9,6 +9,7 @@ from mlp_helpers.checks.engine.fixtures import standard_cases
 from mlp_helpers.checks.engine.mistakes import Factor, Finding, Structure
 from mlp_helpers.checks.engine.spec import Spec
 from mlp_helpers.checks.part import Part
+from mlp_helpers.lectures import bugs
 
 _dense = reference.dense_gradients_unchecked
 _REFERENCE = (reference.dense_gradients, _dense, layers.dense_backward)
@@ -30,14 +31,14 @@ def _dense_cases():
 _DW_MISTAKES = [
     Structure("missing-transpose", "no-transpose", "dW: you multiplied a_prev where its transpose "
               "belongs. The product must sum over the n examples: a_prev is (n, fan_in) and delta "
-              "is (n, fan_out).", lambda case: _args(case)[0] @ _args(case)[1]),
+              "is (n, fan_out).", lambda case: bugs.dense_gradients_no_transpose(*_args(case))[0]),
     Structure("missing-transpose", "transposed", "dW has the shape (fan_out, fan_in): it is the "
               "transpose of the gradient. dW has the shape of W, (fan_in, fan_out).",
-              lambda case: _args(case)[1].T @ _args(case)[0]),
+              lambda case: bugs.dense_gradients_transposed(*_args(case))[0]),
     Structure("missing-transpose", "delta-transposed", "dW: you transposed delta where a_prev's "
               "transpose belongs. a_prev @ delta.T pairs examples with examples; the product "
               "must sum over the n examples: a_prev is (n, fan_in) and delta is (n, fan_out).",
-              lambda case: _args(case)[0] @ _args(case)[1].T),
+              lambda case: bugs.dense_gradients_delta_transposed(*_args(case))[0]),
 ]
 _DW_FACTORS = [
     Factor("mean-twice", "1/n", "dW is {n} times too small, a factor 1/n with n = {n}: delta "
@@ -48,21 +49,24 @@ _DW_FACTORS = [
 ]
 
 
-def _db_mistake(key, text, reduce):
+def _db_mistake(key, text, db):
+    # ``db(a_prev, delta)``: the wrong db.
     return Structure("bias-not-summed", key, "db " + text + " db adds up the contribution of "
                      "every example and has the shape of b, (1, fan_out).",
-                     lambda case: reduce(_args(case)[1]))
+                     lambda case: db(*_args(case)))
 
 
 _DB_MISTAKES = [
     _db_mistake("mean", "is averaged over the examples: delta already carries the 1/n of the mean.",
-                lambda d: d.mean(axis=0, keepdims=True)),
-    _db_mistake("flat", "lost its first axis (keepdims).", lambda d: d.sum(axis=0)),
-    _db_mistake("axis-1", "is summed along the wrong axis (over units).", lambda d: d.sum(axis=1)),
+                lambda a_prev, d: bugs.dense_gradients_bias_averaged(a_prev, d)[1]),
+    _db_mistake("flat", "lost its first axis (keepdims).",
+                lambda a_prev, d: bugs.dense_gradients_without_keepdims(a_prev, d)[1]),
+    _db_mistake("axis-1", "is summed along the wrong axis (over units).",
+                lambda _, d: d.sum(axis=1)),
     _db_mistake("axis-1-kept", "is summed along the wrong axis (over units).",
-                lambda d: d.sum(axis=1, keepdims=True)),
-    _db_mistake("total", "is a single number, the sum of every entry.", lambda d: d.sum()),
-    _db_mistake("not-summed", "is delta itself, not summed.", lambda d: d),
+                lambda _, d: d.sum(axis=1, keepdims=True)),
+    _db_mistake("total", "is a single number, the sum of every entry.", lambda _, d: d.sum()),
+    _db_mistake("not-summed", "is delta itself, not summed.", lambda _, d: d),
 ]
 
 
