@@ -69,30 +69,34 @@ class Sigmoid(Layer):
         return sigmoid_backward(da, self.cache)
 
 
-class Tanh(Layer):
-    """``a = tanh(z)``; the cache is the activation."""
+class FromActivation(Layer):
+    """An activation whose derivative is written with its output: the cache is ``a``.
+
+    A subclass names the two functions, ``activation(z)`` and ``derivative(a)``.
+    """
+
+    activation = derivative = None
 
     def forward(self, z):
         """Any shape to the same shape."""
-        self.cache = tanh(z)
+        self.cache = self.activation(z)
         return self.cache
 
     def backward(self, da):
-        """``da * (1 - a**2)``."""
-        return da * tanh_derivative(self.cache)
+        """``da * f'(z)``, the slope read from the cached activation."""
+        return da * self.derivative(self.cache)
 
 
-class ReLU(Layer):
-    """``a = max(z, 0)``; the cache is the activation."""
+class Tanh(FromActivation):
+    """``a = tanh(z)``; backward ``da * (1 - a**2)``."""
 
-    def forward(self, z):
-        """Any shape to the same shape."""
-        self.cache = relu(z)
-        return self.cache
+    activation, derivative = staticmethod(tanh), staticmethod(tanh_derivative)
 
-    def backward(self, da):
-        """``da`` where the unit is on, 0 where it is off."""
-        return da * relu_derivative(self.cache)
+
+class ReLU(FromActivation):
+    """``a = max(z, 0)``; backward passes ``da`` where the unit is on, 0 where it is off."""
+
+    activation, derivative = staticmethod(relu), staticmethod(relu_derivative)
 
 
 class GELU(Layer):
