@@ -15,8 +15,9 @@ Two locks, each enough on its own for script:
   ``svg``, ...) is shown as text, so the grader sees what was tried. Ids are prefixed, so that
   a heading cannot take the id of a score box and receive its score.
 - ``content_security_policy`` is the page's ``Content-Security-Policy``: scripts only from the
-  page's own server and the page's own inline scripts, named by their hash; no frame, plug-in,
-  form, base address, or connection (but the formgrader's own, to its API).
+  page's own server and the page's own inline scripts, named by their hash (the feedback page
+  has none: no script at all); no frame, plug-in, form, base address, or connection (but the
+  formgrader's own, to its API).
 
 ``nbgrader_config.py`` registers both filters (``feedback_page.filters()``) and sets
 ``HTMLExporter.sanitize_html``, with which nbconvert leaves JavaScript and widget outputs out.
@@ -114,13 +115,15 @@ def script_hash(script):
 def content_security_policy(scripts, connect=False):
     """The page's policy: ``scripts`` (the texts of its inline scripts) and its server's only.
 
+    A page with no inline script (``scripts`` empty: the feedback page) may run none at all.
     ``connect=True`` lets the page's scripts talk to its own server (the formgrader's scripts
     save scores through its API); feedback pages need no connection.
     """
+    sources = ["'self'", *map(script_hash, scripts)] if scripts else ["'none'"]
     return "; ".join([
         "default-src 'none'",
-        "script-src 'self' " + " ".join(script_hash(script) for script in scripts),
-        # MathJax and nbconvert style the page inline; the student's styles are cleaned away.
+        "script-src " + " ".join(sources),
+        # KaTeX and nbconvert style the page inline; the student's styles are cleaned away.
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data:",
         "font-src 'self' data:",
