@@ -29,6 +29,33 @@ def chromium():
         browser.close()
 
 
+@pytest.fixture(scope="module")
+def kernel_execute():
+    """``execute(code, user_expressions)`` in a Python kernel started in tests/, for a module.
+
+    Each call is one silent execution (one round trip, as a grader's request); it returns the
+    reply's content, where ``user_expressions`` are evaluated.
+    """
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name="python3",
+                                       cwd=str(Path(__file__).resolve().parent))
+
+    def execute(code, user_expressions):
+        msg_id = client.execute(code, silent=True, store_history=False,
+                                user_expressions=user_expressions)
+        while True:
+            reply = client.get_shell_msg(timeout=60)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                return reply["content"]
+
+    try:
+        yield execute
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(12345)

@@ -8,16 +8,13 @@ fixture maker, its mistakes' predictions). ``python tests/test_walk_of_a_check.p
 """
 
 import sys
-from pathlib import Path
 
 import pytest
-from jupyter_client.manager import start_new_kernel
 
 from mlp_helpers import checks
 from mlp_helpers.checks.kernel.remote import Kernel
 from mlp_helpers.grading import judge as grading_judge
 
-TESTS = Path(__file__).resolve().parent
 # A right hidden_delta, and one without the sigmoid's slope (its walk reaches a message).
 HIDDEN_DELTA = """
 calls = [0]
@@ -66,19 +63,13 @@ class Walk:
 
 
 @pytest.fixture(scope="module")
-def kernel():
-    manager, client = start_new_kernel(kernel_name="python3", cwd=str(TESTS))
+def kernel(kernel_execute):
     requests = []
 
     def execute(code, user_expressions):
         # Every request of the grader is one silent execution in the kernel: one round trip.
         requests.append(code)
-        msg_id = client.execute(code, silent=True, store_history=False,
-                                user_expressions=user_expressions)
-        while True:
-            reply = client.get_shell_msg(timeout=60)
-            if reply["parent_header"].get("msg_id") == msg_id:
-                return reply["content"]
+        return kernel_execute(code, user_expressions)
 
     def calls():
         found = execute("", {"calls": "calls[0]"})
@@ -86,11 +77,7 @@ def kernel():
 
     execute(HIDDEN_DELTA, {})
     requests.clear()
-    try:
-        yield Kernel(execute), requests, calls
-    finally:
-        client.stop_channels()
-        manager.shutdown_kernel(now=True)
+    return Kernel(execute), requests, calls
 
 
 def graded(kernel, version):
@@ -152,8 +139,10 @@ def test_in_the_students_kernel_the_same_engine_calls_the_function_itself():
 
 
 if __name__ == "__main__":
-    fixture = kernel.__wrapped__()
-    started = next(fixture)
+    from conftest import kernel_execute
+
+    session = kernel_execute.__wrapped__()  # kept: the kernel lives as long as its generator
+    started = kernel.__wrapped__(next(session))
     for version in ("right", "slope_missing"):
         verdict, walk, requests, calls = graded(started, version)
         print(f"{version}: {verdict}; {requests} requests to the kernel; {calls} calls")
