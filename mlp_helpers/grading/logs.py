@@ -112,6 +112,17 @@ class _NoAccessLines(logging.Filter):
         return record.levelno >= logging.WARNING
 
 
+def drop_access_lines():
+    """Leave out the HTTP access log's routine lines in this process (4xx and 5xx still show).
+
+    JupyterHub and Jupyter servers (the formgrader's) log every request to ``tornado.access``.
+    Idempotent.
+    """
+    access = logging.getLogger("tornado.access")
+    if not any(isinstance(known, _NoAccessLines) for known in access.filters):
+        access.addFilter(_NoAccessLines())
+
+
 def grading_log():
     """The grading log: harmless warnings quiet, each student's score stated, no access lines.
 
@@ -119,6 +130,4 @@ def grading_log():
     """
     quiet_harmless_warnings()
     SaveAutoGrades.preprocess = _save_and_state
-    access = logging.getLogger("tornado.access")
-    if not any(isinstance(known, _NoAccessLines) for known in access.filters):
-        access.addFilter(_NoAccessLines())
+    drop_access_lines()
