@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mlp_helpers.activations import (
+    relu_derivative_unchecked,
     sigmoid_derivative_unchecked,
     sigmoid_unchecked,
     softmax_unchecked,
@@ -92,6 +93,21 @@ def cross_entropy_exp(p, y):
 def cross_entropy_gradient_at_probabilities(p, y):
     """Bug ``other``: ``dL/dp = -y / p / n`` as ``delta_out``, not the gradient at the logits."""
     return -y / p / p.shape[0]
+
+
+def relu_abs(z):
+    """Bug ``wrong-formula``: ``|z|`` as the ReLU, negative inputs come out positive."""
+    return np.abs(z)
+
+
+def relu_step(z):
+    """Bug ``derivative-missing``: the ReLU's derivative, 1 where ``z > 0``, as the ReLU."""
+    return relu_derivative_unchecked(z)
+
+
+def relu_derivative_one_at_zero(a):
+    """Bug ``derivative-at-zero``: ``a >= 0``, a slope of 1 where the unit is off (``a = 0``)."""
+    return (a >= 0).astype(np.float64)
 
 
 def derivative_one_minus_activation(a):

@@ -1,5 +1,7 @@
 """Checks of the activations: ``sigmoid``, ``sigmoid_derivative`` and ``softmax``."""
 
+from dataclasses import replace
+
 import numpy as np
 
 from mlp_helpers import activations as reference
@@ -64,8 +66,8 @@ def _judge_sigmoid(case, value):
 
 
 def _derivative_cases():
-    return [Case((_sigmoid(case.args[0]),), note=case.note, hidden=case.hidden,
-                 read_only=case.read_only, float32=case.float32)
+    # The sigmoid's fixtures in their roles, each passed through the sigmoid: activations.
+    return [replace(case, args=(_sigmoid(case.args[0]),))
             for case in _sigmoid_cases() if not case.stress]
 
 

@@ -6,6 +6,8 @@ inputs: the course's ReLU has derivative 0 at ``z = 0``, and a comparison ``a >=
 and for reproducibility: the same seed must give the same matrix, another seed another one.
 """
 
+from dataclasses import replace
+
 import numpy as np
 
 from mlp_helpers import activations as reference
@@ -15,8 +17,9 @@ from mlp_helpers.checks.engine.core import Diagnosis
 from mlp_helpers.checks.engine.fixtures import ONE_D, salt, seeded, standard_cases
 from mlp_helpers.checks.engine.mistakes import Structure
 from mlp_helpers.checks.engine.running import Call, absent, where
-from mlp_helpers.checks.engine.spec import Case, Spec
+from mlp_helpers.checks.engine.spec import Spec
 from mlp_helpers.checks.part import Part
+from mlp_helpers.lectures import bugs
 
 _relu, _relu_derivative = reference.relu_unchecked, reference.relu_derivative_unchecked
 _init = initialisation.init_for_activation
@@ -39,22 +42,22 @@ def _z(case):
 _RELU_MISTAKES = [
     Structure("wrong-formula", "abs", "You returned |z|: negative inputs come out positive. "
               "The ReLU keeps z where it is positive and gives 0 elsewhere.",
-              lambda case: np.abs(_z(case))),
+              lambda case: bugs.relu_abs(_z(case))),
     Structure("derivative-missing", "step", "You returned 1 where z > 0 and 0 elsewhere: that "
               "is the ReLU's derivative, not the ReLU, which keeps the value of z.",
-              lambda case: (_z(case) > 0).astype(np.float64)),
+              lambda case: bugs.relu_step(_z(case))),
     Structure("sign", "min", "You returned min(z, 0): the negative part instead of the "
               "positive one.", lambda case: np.minimum(_z(case), 0.0)),
 ]
 
 
 def _judge_relu(case, value):
-    return compare_array(case, "The result", value, np.maximum(_z(case), 0.0), _RELU_MISTAKES)
+    return compare_array(case, "The result", value, _relu(_z(case)), _RELU_MISTAKES)
 
 
 def _derivative_cases():
-    return [Case((_relu(case.args[0]),), note=case.note, hidden=case.hidden,
-                 read_only=case.read_only, float32=case.float32) for case in _relu_cases()]
+    # The ReLU's fixtures in their roles, each passed through the ReLU: activations.
+    return [replace(case, args=(_relu(case.args[0]),)) for case in _relu_cases()]
 
 
 _AT_ZERO = ("Where the activation a is exactly 0 your derivative is 1; the course's "
@@ -62,7 +65,7 @@ _AT_ZERO = ("Where the activation a is exactly 0 your derivative is 1; the cours
             "off and passes no gradient: compare with a strict > 0, not >= 0.")
 _DERIVATIVE_MISTAKES = [
     Structure("derivative-at-zero", "at-zero", _AT_ZERO,
-              lambda case: (_z(case) >= 0).astype(np.float64)),
+              lambda case: bugs.relu_derivative_one_at_zero(_z(case))),
     Structure("derivative-missing", "identity", "You returned `a` itself: the derivative is "
               "missing. The ReLU's slope is 1 where the unit is on and 0 where it is off.",
               _z),
@@ -72,8 +75,8 @@ _DERIVATIVE_MISTAKES = [
 
 
 def _judge_derivative(case, value):
-    return compare_array(case, "The result", value, (_z(case) > 0).astype(np.float64),
-                       _DERIVATIVE_MISTAKES)
+    return compare_array(case, "The result", value, _relu_derivative(_z(case)),
+                         _DERIVATIVE_MISTAKES)
 
 
 SPECS = {
