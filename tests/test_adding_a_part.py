@@ -4,7 +4,8 @@ In a copy of the course, a new part ``leaky_relu`` joins assignment 04 through f
 reference, its checks module (the ``Spec`` and the record), the source notebook (a heading and
 the solution cell) and the student bank. ``scripts/sync_parts.py`` writes the rest (the test
 cell, the points, the table of the notebook and of docs/diagnoses.md); then the tests of the
-registry, the notebooks and the bank run in the copy, and pass.
+registry, the notebooks and the bank run in the copy, and pass. A part judged by a diagnoser,
+``count_dead``, takes three: its record names the course's code that would answer it.
 """
 
 import filecmp
@@ -60,6 +61,39 @@ def leaky_relu_maximum(z):
 def leaky_relu_plain(z):
     return np.maximum(z, 0.0)
 '''
+# A part judged by a diagnoser of its own: no reference, no Spec.
+DIAGNOSER = '''
+
+# --- count_dead -------------------------------------------------------------------------------
+
+def diagnose_count_dead(student, hidden=True):
+    """Count the units of ``a`` (examples, units) that are 0 on every example."""
+    found = absent("count_dead", student)
+    if found:
+        return found
+    a = np.maximum(seeded(4).normal(size=(6, 5)), 0.0)
+    a[:, [1, 3]] = 0.0
+    outcome = where(student).run([Call([a])])[0]
+    if outcome.error is not None or np.ndim(outcome.value) != 0 or outcome.value != 2:
+        return Diagnosis("other", "`count_dead` should count the units (columns of `a`) that "
+                         "are 0 for every example (row).")
+    return None'''
+DIAGNOSED = '''    Part("count_dead", "04_not_learning", 1, "`count_dead(a)`",
+         "the units that are 0 on every example, on a batch with two of them",
+         diagnose=diagnose_count_dead,
+         implemented_by=frozenset({"lectures.diagnostics.dead_units"})),
+'''
+DIAGNOSED_BANK = '''
+
+@correct("count_dead", "sum-of-all")
+def count_dead_all(a):
+    return int(np.sum(np.all(a == 0, axis=0)))
+
+
+@planted("count_dead", "other", "rows")
+def count_dead_rows(a):
+    return int(np.sum(np.all(a == 0, axis=1)))
+'''
 HEADING = "## 9. The leaky ReLU (4 points)\n\nKeep a small slope for negative inputs: $0.01 z$."
 SOLUTION = ('def leaky_relu(z):\n    """z where positive, 0.01 z elsewhere."""\n'
             "    ### BEGIN SOLUTION\n    return np.where(z > 0, z, 0.01 * z)\n"
@@ -73,19 +107,30 @@ def append(path, text, before=None):
     path.write_text(content[:at] + text + content[at:], encoding="utf-8")
 
 
-def add_the_part(course):
-    """The hand edits of docs/contributing.md, "Adding a part", in the copy ``course``."""
-    append(course / "mlp_helpers" / "activations.py", REFERENCE)
+def add_the_part(course, name="leaky_relu"):
+    """The hand edits of docs/contributing.md, "Adding a part", in the copy ``course``.
+
+    ``name`` is ``leaky_relu``, with a reference and a ``Spec``, or ``count_dead``, judged by a
+    diagnoser.
+    """
     module = course / "mlp_helpers" / "checks" / "parts" / "not_learning.py"
-    append(module, CHECKS, before="\n\n\n# The graded parts this module judges")
-    append(module, RECORD, before=")\n")
     notebook = nbformat.read(course / NOTEBOOK, as_version=4)
-    solution = nbformat.v4.new_code_cell(SOLUTION)
-    solution.metadata["nbgrader"] = {"grade": False, "grade_id": "leaky_relu", "locked": False,
+    if name == "leaky_relu":
+        append(course / "mlp_helpers" / "activations.py", REFERENCE)
+        checks, record, bank, cells = CHECKS, RECORD, BANK, (HEADING, SOLUTION)
+    else:
+        checks, record, bank = DIAGNOSER, DIAGNOSED, DIAGNOSED_BANK
+        cells = ("## 9. Dead units\n\nCount the units that are 0 on every example.",
+                 "def count_dead(a):\n    ### BEGIN SOLUTION\n"
+                 "    return int(np.sum(np.all(a == 0, axis=0)))\n    ### END SOLUTION")
+    append(module, checks, before="\n\n\n# The graded parts this module judges")
+    append(module, record, before=")\n")
+    solution = nbformat.v4.new_code_cell(cells[1])
+    solution.metadata["nbgrader"] = {"grade": False, "grade_id": name, "locked": False,
                                      "schema_version": 3, "solution": True}
-    notebook.cells += [nbformat.v4.new_markdown_cell(HEADING), solution]
+    notebook.cells += [nbformat.v4.new_markdown_cell(cells[0]), solution]
     nbformat.write(notebook, course / NOTEBOOK)
-    append(course / "tests" / "student_bank" / "not_learning.py", BANK)
+    append(course / "tests" / "student_bank" / "not_learning.py", bank)
 
 
 def differing(course):
@@ -100,8 +145,8 @@ def differing(course):
     return changed
 
 
-@pytest.fixture(scope="module")
-def course(tmp_path_factory):
+def copied(tmp_path_factory, part):
+    """A copy of the course, with ``part`` added by hand (``add_the_part``)."""
     course = tmp_path_factory.mktemp("course")
     for name in COPIED:
         if (REPO / name).is_dir():
@@ -110,8 +155,13 @@ def course(tmp_path_factory):
         else:
             (course / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(REPO / name, course / name)
-    add_the_part(course)
+    add_the_part(course, part)
     return course
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    return copied(tmp_path_factory, "leaky_relu")
 
 
 def run(course, *args):
@@ -157,3 +207,20 @@ def test_the_registry_notebook_and_bank_tests_pass_with_the_new_part(course):
     assert tests.returncode == 0, tests.stdout[-3000:]
     assert "leaky_relu-plain-relu" in run(course, "-m", "pytest", "--collect-only", "-q",
                                           "tests/test_checks_bank.py").stdout
+
+
+def test_a_part_judged_by_a_diagnoser_is_three_hand_edited_files(tmp_path_factory):
+    course = copied(tmp_path_factory, "count_dead")
+    assert differing(course) == ["mlp_helpers/checks/parts/not_learning.py", NOTEBOOK.as_posix(),
+                                 "tests/student_bank/not_learning.py"]
+    make_release(course)
+    tests = run(course, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not slow",
+                "tests/test_parts.py", "tests/test_assignments.py", "tests/test_checks_bank.py",
+                "-k", "not test_checks_bank or count_dead or graded_part")
+    assert tests.returncode == 0, tests.stdout[-3000:]
+    assert "count_dead-rows" in run(course, "-m", "pytest", "--collect-only", "-q",
+                                    "tests/test_checks_bank.py").stdout
+    # The kernel of a notebook of 04 being graded cannot call the course's code that answers it.
+    edition = run(course, "-c", "from mlp_helpers.checks.kernel import edition; "
+                  "print(edition.formula_modules('04_not_learning'))")
+    assert "'lectures.diagnostics'" in edition.stdout, edition.stderr[-3000:]
