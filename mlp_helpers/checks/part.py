@@ -36,7 +36,7 @@ class Part:
     that would answer it (``"network.MLP.forward"``, named under ``mlp_helpers``). While the
     part is graded, the kernel's edition of the package stubs their modules, and until its
     verdict the grader sends the kernel none of them (``checks.kernel.edition``). A part with a
-    ``spec`` names its references there instead.
+    ``spec`` names none: its ``Spec``'s references are what would answer it.
     """
 
     name: str
