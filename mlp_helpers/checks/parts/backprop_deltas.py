@@ -5,11 +5,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mlp_helpers import deltas as reference
-from mlp_helpers.activations import (
-    sigmoid_derivative_unchecked,
-    sigmoid_unchecked,
-    tanh_derivative,
-)
+from mlp_helpers.activations import sigmoid_derivative_unchecked, sigmoid_unchecked
 from mlp_helpers.checks.engine.compare import compare_array, fitted_scale
 from mlp_helpers.checks.engine.fixtures import standard_cases
 from mlp_helpers.checks.engine.mistakes import Factor, Finding, Structure, flipped
@@ -116,7 +112,7 @@ def _slopes(x_of, error_of, what, error):
         _Part("wrong-formula", "tanh-derivative", f"You used 1 - {what}^2 as the derivative: "
               "that is tanh's derivative, written with tanh's output. Revisit sigma'(z) of the "
               f"logistic function, written with {what}.",
-              lambda case: tanh_derivative(x_of(case))),
+              lambda case: bugs.derivative_of_tanh(x_of(case))),
         _Part("derivative-of-error", "slope-of-error", f"You took sigma' of {error}, not at "
               f"the activation {what}: the derivative belongs where the layer's activation is, "
               "and that error enters the chain rule as a factor of its own.",
