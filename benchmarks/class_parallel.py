@@ -1,12 +1,12 @@
 """A class on every core: ``mlp_helpers.grading.grade_class`` against one grading process.
 
 A temporary copy of the course; a class of simulated students each submits the heaviest
-assignment (the slowest per submission in the latest ``benchmarks.grading`` run, 04_not_learning
-without one) completed with the instructor's solutions; the class is autograded (sandboxed, as
-the course does) with each number of grading processes in turn (default: 1, then one per core),
-each time from a fresh gradebook. Prints the minutes, the seconds per student and the speed-up
-over one process (target: a class of 200 within 2 minutes on 2 cores), and writes them to
-``benchmarks/results/class_parallel.json``.
+of the assignments the target is for, 01 to 04 (the slowest per submission in the latest
+``benchmarks.grading`` run, 04_not_learning without one), completed with the instructor's
+solutions; the class is autograded (sandboxed, as the course does) with each number of grading
+processes in turn (default: 1, then one per core), each time from a fresh gradebook. Prints
+the minutes, the seconds per student and the speed-up over one process (target: a class of 200
+within 2 minutes on 2 cores), and writes them to ``benchmarks/results/class_parallel.json``.
 Run: ``python -m benchmarks.class_parallel [--students 200] [--jobs 1 2] [--assignment ID]``.
 """
 
@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 from benchmarks._common import RESULTS, machine, write_json
+from benchmarks.grading import TARGET_ASSIGNMENTS
 from mlp_helpers import grading
 from mlp_helpers.grading import grade_class, sandbox
 
@@ -26,14 +27,14 @@ TARGET_SECONDS_FOR_200 = 120
 
 
 def heaviest(results=RESULTS / "grading.json"):
-    """The assignment of the course slowest to grade per submission in ``results``."""
+    """Of ``TARGET_ASSIGNMENTS``, the slowest to grade per submission in ``results``."""
     try:
         measured = json.loads(Path(results).read_text())["assignments"]
     except (OSError, ValueError, KeyError):
-        return grading.ASSIGNMENTS[-1]
-    timed = [name for name in grading.ASSIGNMENTS if name in measured]
+        return TARGET_ASSIGNMENTS[-1]
+    timed = [name for name in TARGET_ASSIGNMENTS if name in measured]
     return max(timed, key=lambda name: measured[name]["per_submission_seconds"]["median"],
-               default=grading.ASSIGNMENTS[-1])
+               default=TARGET_ASSIGNMENTS[-1])
 
 
 def main(argv=None):
@@ -42,7 +43,7 @@ def main(argv=None):
     parser.add_argument("--students", type=int, default=200)
     parser.add_argument("--jobs", type=int, nargs="*",
                         help="grading processes to time (default: 1 and one per core)")
-    parser.add_argument("--assignment", help="default: the heaviest to grade in "
+    parser.add_argument("--assignment", help="default: the heaviest of 01 to 04 to grade in "
                         "benchmarks/results/grading.json")
     parser.add_argument("--out", help="where to write the JSON (default: benchmarks/results/)")
     args = parser.parse_args(argv)

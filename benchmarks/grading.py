@@ -25,6 +25,8 @@ from mlp_helpers import grading
 
 EMPTY = "00_empty"
 TARGET_RATIO = 2.0
+# The assignments the target holds for; a later one may add the training time it states.
+TARGET_ASSIGNMENTS = ("01_xor", "02_mse_gradient", "03_mnist", "04_not_learning")
 CLASS_SIZE = 100
 # Where a cell's time goes, decided from its source (the first rule that matches wins).
 PARTS = (("MNIST load", re.compile(r"load_mnist")),
@@ -147,13 +149,13 @@ def main(argv=None):
     print(f"Within {TARGET_RATIO:g}x the empty notebook: " + ", ".join(
         f"{name} {results[name]['ratio_to_empty']:.2f} "
         f"{'met' if results[name]['ratio_to_empty'] <= TARGET_RATIO else 'NOT met'}"
-        for name in assignments))
+        for name in assignments if name in TARGET_ASSIGNMENTS))
     machine_at_start["load_average_after"] = machine()["load_average_1_5_15_min"]
     result = {"benchmark": "grading", "machine": machine_at_start, "students": args.students,
               "rounds": len(rounds), "submission": "the instructor's solutions in every cell",
               "assignments": results, "target_ratio_to_empty": TARGET_RATIO,
               "within_target": all(results[name]["ratio_to_empty"] <= TARGET_RATIO
-                                   for name in assignments),
+                                   for name in assignments if name in TARGET_ASSIGNMENTS),
               "class_of_100_all_assignments_minutes": total}
     write_json(result, "grading", args.out)
     return result
