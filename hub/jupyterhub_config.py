@@ -105,8 +105,9 @@ c.JupyterHub.load_roles = [
 # folder, with the grading extensions turned on for it alone. Its own browser tab at
 # /services/<course>/formgrader works under JupyterHub >= 4.1 (the tab inside JupyterLab is
 # blank there: nbgrader #1870). It serves the formgrader only: no JupyterLab (whose page never
-# finished loading there) and no terminal as the grader account; instructors author in their
-# own JupyterLab. Its umask is 002, as instructors' servers' (above).
+# finished loading there), no terminal as the grader account, and no file, kernel or conversion
+# API (its settings in <venv>/etc/jupyter-formgrader); instructors author in their own
+# JupyterLab. Its umask is 002, as instructors' servers' (above).
 only = [f"{extension}=False" for extension in
         ("jupyterlab", "notebook", "jupyter_lsp", "jupyter_server_terminals")]
 c.JupyterHub.services = [{
@@ -125,7 +126,10 @@ c.JupyterHub.services = [{
     "oauth_no_confirm": True,
     "environment": {"PATH": path, "OPENBLAS_NUM_THREADS": "1",
                     "BACKPROP_EXCHANGE": hub["exchange"],
-                    "JUPYTERHUB_DEFAULT_URL": "/formgrader"},
+                    "JUPYTERHUB_DEFAULT_URL": "/formgrader",
+                    # Its server's files, kernels and conversions closed (hub/setup.sh).
+                    "JUPYTER_CONFIG_PATH": os.path.join(hub["venv"], "etc",
+                                                        "jupyter-formgrader")},
 }]
 
 

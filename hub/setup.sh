@@ -82,6 +82,27 @@ JSON
   "@jupyter/nbgrader:create-assignment": true,
   "@jupyter/nbgrader:course-list": true}}
 JSON
+    # The formgrader service reads these settings too (JUPYTER_CONFIG_PATH, set by the hub): its
+    # Jupyter server's own files, kernels and conversions are closed, so that a grader, who may
+    # reach the service, grades there and changes nothing else in the course folder. The
+    # formgrader's pages and API are not among them.
+    mkdir -p "$etc-formgrader"
+    cat > "$etc-formgrader/jupyter_server_config.py" <<'PY'
+from jupyter_server.auth import AllowAllAuthorizer
+
+
+class FormgraderOnly(AllowAllAuthorizer):
+    """Refuse the Jupyter server's own APIs (403); the formgrader's are not checked here."""
+
+    closed = {"contents", "kernels", "kernelspecs", "sessions", "nbconvert", "terminals"}
+
+    def is_authorized(self, handler, user, action, resource):
+        return resource not in self.closed
+
+
+c = get_config()  # noqa: F821
+c.ServerApp.authorizer_class = FormgraderOnly
+PY
     # Instructors' servers read these settings too (JUPYTER_CONFIG_PATH, set by the hub): the
     # Create Assignment toolbar, to make questions in the browser.
     mkdir -p "$etc-instructors/labconfig"

@@ -242,6 +242,18 @@ def test_the_formgrader_serves_no_lab_of_its_own_and_its_links_open_the_instruct
     service = f"/services/{COURSE}"
     for path in ("/lab", "/tree", "/api/terminals"):
         assert hub.call(service + path, token=hub.tokens[instructor])[0] == 404, path
+    # Nor its server's files or kernels, to anyone who reaches the service (a grader too).
+    for person in (instructor, grader):
+        for path, method, data in (
+                ("/api/contents/source", "GET", None),
+                (f"/api/contents/source/{ASSIGNMENT}/extra.ipynb", "PUT",
+                 {"type": "notebook", "content": nbformat.v4.new_notebook()}),
+                ("/api/kernels", "POST", {})):
+            status, _ = hub.call(service + path, method=method, data=data,
+                                 token=hub.tokens[person])
+            assert status == 403, (person, method, path, status)
+    assert not (Path(hub.settings["course_dir"]) / "source" / ASSIGNMENT / "extra.ipynb"
+                ).exists()
     # The assignment's name in Manage Assignments links to /tree/<its folder in the course>.
     status, url = _follow(hub, f"/tree/source/{ASSIGNMENT}", instructor)
     assert (status, url) == (200, f"{hub.url}/user/{instructor}/lab/tree/course/source/"
