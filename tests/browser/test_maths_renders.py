@@ -18,7 +18,14 @@ from urllib.parse import quote, urlparse
 
 import nbformat
 import pytest
-from browser_support import ITS_DIAGNOSIS, WRONG_HIDDEN_DELTA, copy_course, new_context, start_lab
+from browser_support import (
+    ARTIFACTS,
+    ITS_DIAGNOSIS,
+    WRONG_HIDDEN_DELTA,
+    copy_course,
+    new_context,
+    start_lab,
+)
 from playwright.sync_api import expect
 from sandboxing import SANDBOXED
 
@@ -95,6 +102,13 @@ def reads_typeset(frame):
     expect(answer.locator(".katex")).to_have_count(2)
 
 
+def keep(page, message, what):
+    """``test-artifacts/maths-<what>.png``: the window with the mistake's message in view."""
+    message.scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"maths-{what}.png")
+
+
 def wraps(message):
     """``message`` (an element) fits its box and the page: its lines wrap at the edge."""
     widths = message.evaluate("""element => ({
@@ -118,7 +132,9 @@ def test_feedback_page_from_disk(lab, offline):
     page = context.new_page()
     page.goto(feedback_pages(lab)[0].as_uri())
     reads_typeset(page)
-    wraps(page.locator("pre").filter(has_text=ITS_DIAGNOSIS))
+    message = page.locator("pre").filter(has_text=ITS_DIAGNOSIS)
+    wraps(message)
+    keep(page, message, "feedback-from-disk")
     assert page.locator("script").count() == 0
     assert refused == []
 
@@ -129,7 +145,9 @@ def test_feedback_page_from_the_jupyter_server_in_a_tab_of_its_own(lab, offline)
     fetched = feedback_pages(lab)[1].relative_to(lab.course)
     page.goto(lab.link(f"files/{quote(fetched.as_posix())}"))
     reads_typeset(page)
-    wraps(page.locator("pre").filter(has_text=ITS_DIAGNOSIS))
+    message = page.locator("pre").filter(has_text=ITS_DIAGNOSIS)
+    wraps(message)
+    keep(page, message, "feedback-from-the-server")
     assert refused == []
 
 
@@ -148,7 +166,9 @@ def test_feedback_page_in_jupyterlab_before_and_after_trust_html(lab, offline):
             viewer += "[sandbox*=allow-scripts]"
         frame = page.frame_locator(viewer)
         reads_typeset(frame)
-        wraps(frame.locator("pre").filter(has_text=ITS_DIAGNOSIS))
+        message = frame.locator("pre").filter(has_text=ITS_DIAGNOSIS)
+        wraps(message)
+        keep(page, message, f"feedback-in-jupyterlab-{'trusted' if trusted else 'untrusted'}")
     assert refused == []
 
 
@@ -164,7 +184,9 @@ def test_formgrader_page_of_the_submission(lab, offline):
     formgrader.get_by_role("link", name=ASSIGNMENT).click()
     formgrader.get_by_role("link", name="Submission #1").click()
     reads_typeset(formgrader)
-    wraps(formgrader.locator("pre").filter(has_text=ITS_DIAGNOSIS))
+    message = formgrader.locator("pre").filter(has_text=ITS_DIAGNOSIS)
+    wraps(message)
+    keep(page, message, "formgrader")
     assert refused == []
 
 
@@ -180,6 +202,7 @@ def test_validate_dialog_shows_the_message_wrapped(lab, offline):
     assert "Math Processing Error" not in text
     assert RAW_MATHS.findall(text) == []
     wraps(message)
+    keep(page, message, "validate-dialog")
     box = dialog.locator(".jp-Dialog-content").bounding_box()
     assert box["x"] + box["width"] <= page.viewport_size["width"]
     assert refused == []
