@@ -108,8 +108,8 @@ c.JupyterHub.load_roles = [
 # finished loading there), no terminal as the grader account, and no file, kernel or conversion
 # API (its settings in <venv>/etc/jupyter-formgrader); instructors author in their own
 # JupyterLab. Its umask is 002, as instructors' servers' (above).
-only = [f"{extension}=False" for extension in
-        ("jupyterlab", "notebook", "jupyter_lsp", "jupyter_server_terminals")]
+not_served = [f"{extension}=False" for extension in
+              ("jupyterlab", "notebook", "jupyter_lsp", "jupyter_server_terminals")]
 c.JupyterHub.services = [{
     "name": course,
     "url": f"http://127.0.0.1:{hub['formgrader_port']}",
@@ -118,9 +118,8 @@ c.JupyterHub.services = [{
                 f"--ServerApp.root_dir={hub['course_dir']}",
                 # The grading extension, off in every person's server, on for this one.
                 "--ServerApp.jpserver_extensions", "nbgrader.server_extensions.formgrader=True",
-                *(argument for extension in only
-                  for argument in ("--ServerApp.jpserver_extensions", extension)),
-                "--ServerApp.terminals_enabled=False"],
+                *(argument for extension in not_served
+                  for argument in ("--ServerApp.jpserver_extensions", extension))],
     "user": hub["grader"],
     "cwd": hub["course_dir"],
     "oauth_no_confirm": True,
@@ -131,7 +130,6 @@ c.JupyterHub.services = [{
                     "JUPYTER_CONFIG_PATH": os.path.join(hub["venv"], "etc",
                                                         "jupyter-formgrader")},
 }]
-
 
 
 class CourseFileHandler(BaseHandler):
