@@ -10,8 +10,9 @@ writes), and check it with ``nbgrader validate`` in a terminal of their server. 
 generates and releases it; two students fetch and submit (one answers the new question right,
 one wrong), and the formgrader collects and grades: the question's points and its message are
 what each student earns. Only instructors see the course folder and the Create Assignment
-toolbar; the formgrader serves no JupyterLab or terminal of its own, and its links to the
-course's files open the instructor's JupyterLab.
+toolbar; the formgrader serves no JupyterLab, terminal or file API of its own (a grader cannot
+change ``source/`` through it), and its links to the course's files open the instructor's
+JupyterLab.
 """
 
 import asyncio
@@ -48,16 +49,16 @@ a = np.tanh(rng.normal(size=(4, 3)))
 assert np.allclose(tanh_derivative(a), 1 - a ** 2)
 ### END HIDDEN TESTS
 """
-# What the Create Assignment toolbar writes for "Autograded answer" and "Autograder tests".
+# What the Create Assignment toolbar writes for "Autograded answer" and "Autograded tests".
 ANSWER_CELL = {"grade": False, "grade_id": "tanh_derivative", "locked": False,
                "schema_version": 3, "solution": True, "task": False}
 TESTS_CELL = {"grade": True, "grade_id": "test_tanh_derivative", "locked": True, "points": 2,
               "schema_version": 3, "solution": False, "task": False}
 
 
-def _page_config(hub, person, path="lab"):
+def _page_config(hub, person):
     """The JupyterLab page config of ``person``'s server (what their browser is given)."""
-    status, page = hub.call(f"/user/{person}/{path}", token=hub.tokens[person])
+    status, page = hub.call(f"/user/{person}/lab", token=hub.tokens[person])
     assert status == 200, (person, status)
     found = re.search(rb'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
                       page, re.S)
