@@ -13,7 +13,7 @@ from mlp_helpers.checks.engine.mistakes import Factor, Finding, Structure, flipp
 from mlp_helpers.checks.engine.spec import Case, Spec
 from mlp_helpers.checks.engine.values import close, numbers
 from mlp_helpers.checks.part import Part
-from mlp_helpers.checks.parts.loss_pair import arrays, compare_pair, k_of, n_of
+from mlp_helpers.checks.parts.loss_pair import arrays, compare_pair, k_of, mean_factors, n_of
 from mlp_helpers.lectures import bugs
 
 _cross_sum = losses.cross_entropy_sum
@@ -32,10 +32,7 @@ def _ce_cases():
 
 
 _CE_LOSS_FACTORS = [
-    Factor("sum-not-mean", "n", "The loss is {n} times too large, a factor n = {n}: it is "
-            "summed over the examples instead of averaged.", n_of),
-    Factor("mean-twice", "1/n", "The loss is {n} times too small: you divided by n twice.",
-            lambda case: 1.0 / n_of(case)),
+    *mean_factors("The loss", "it is summed over the examples instead of averaged."),
     Factor("mean-over-entries", "1/k", "The loss is {k} times too small, a factor 1/k with "
            "k = {k} classes: it is averaged over all n*k entries, over the classes too; the "
            "mean is over the n examples only.", lambda case: 1.0 / k_of(case)),
@@ -49,10 +46,7 @@ _CE_LOSS_MISTAKES = [
               lambda case: bugs.cross_entropy_exp(*arrays(case))),
 ]
 _CE_GRADIENT_FACTORS = [
-    Factor("sum-not-mean", "n", "delta_out is {n} times too large, a factor n = {n}: the 1/n of "
-            "the mean is missing.", n_of),
-    Factor("mean-twice", "1/n", "delta_out is {n} times too small: you divided by n twice.",
-            lambda case: 1.0 / n_of(case)),
+    *mean_factors("delta_out", "the 1/n of the mean is missing."),
     Factor("mean-over-entries", "1/k", "delta_out is {k} times too small: you divided by the "
            "n*k entries; the mean is over the n examples.", lambda case: 1.0 / k_of(case)),
 ]

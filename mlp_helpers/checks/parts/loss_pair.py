@@ -8,7 +8,7 @@ derivative, and the student is told so (``inconsistent-scale``).
 import numpy as np
 
 from mlp_helpers.checks.engine.compare import compare_array, fitted_scale, returned_none
-from mlp_helpers.checks.engine.mistakes import Finding, Structure, flipped, lowered
+from mlp_helpers.checks.engine.mistakes import Factor, Finding, Structure, flipped, lowered
 from mlp_helpers.checks.engine.values import close, described, numbers, shape_of
 
 
@@ -25,6 +25,14 @@ def n_of(case):
 def k_of(case):
     """The number of outputs (classes) k of the case."""
     return case.info["k"]
+
+
+def mean_factors(name, missing):
+    """``name`` (the loss, or its gradient) off by n: the mean's 1/n ``missing``, or taken twice."""
+    return [Factor("sum-not-mean", "n", f"{name} is {{n}} times too large, a factor n = {{n}}: "
+                   + missing, n_of),
+            Factor("mean-twice", "1/n", f"{name} is {{n}} times too small: you divided by n "
+                   "twice.", lambda case: 1.0 / n_of(case))]
 
 
 def compare_pair(case, value, gradient_name, want, loss_factors, gradient_factors, loss_sign,

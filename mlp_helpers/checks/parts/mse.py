@@ -6,7 +6,7 @@ from mlp_helpers.checks.engine.fixtures import standard_cases
 from mlp_helpers.checks.engine.mistakes import Factor, flipped
 from mlp_helpers.checks.engine.spec import Spec
 from mlp_helpers.checks.part import Part
-from mlp_helpers.checks.parts.loss_pair import arrays, compare_pair, k_of, n_of
+from mlp_helpers.checks.parts.loss_pair import arrays, compare_pair, k_of, mean_factors, n_of
 
 _squared_sum = losses.squared_error_sum
 
@@ -19,10 +19,7 @@ def _mse_cases():
 
 
 _MSE_LOSS_FACTORS = [
-    Factor("sum-not-mean", "n", "The loss is {n} times too large, a factor n = {n}: it is "
-            "summed over the examples instead of averaged.", n_of),
-    Factor("mean-twice", "1/n", "The loss is {n} times too small: you divided by n twice.",
-            lambda case: 1.0 / n_of(case)),
+    *mean_factors("The loss", "it is summed over the examples instead of averaged."),
     Factor("mean-over-entries", "1/k", "The loss is {k} times too small, a factor 1/k with "
            "k = {k} outputs: it is averaged over all n*k entries, over the outputs too; "
            "L = 1/(2n) sum ||a - y||^2 is a mean over the n examples only.",
@@ -34,10 +31,7 @@ _MSE_LOSS_FACTORS = [
             "is missing.", lambda case: 2.0),
 ]
 _MSE_GRADIENT_FACTORS = [
-    Factor("sum-not-mean", "n", "dA is {n} times too large, a factor n = {n}: the 1/n of the "
-            "mean is missing.", n_of),
-    Factor("mean-twice", "1/n", "dA is {n} times too small: you divided by n twice.",
-            lambda case: 1.0 / n_of(case)),
+    *mean_factors("dA", "the 1/n of the mean is missing."),
     Factor("mean-over-entries", "1/k", "dA is {k} times too small: you divided by all n*k "
            "entries; the mean is over the n examples.", lambda case: 1.0 / k_of(case)),
     Factor("other", "n/k", "dA is off by a factor n/k = {n}/{k}: you divided by the number of "
