@@ -12,7 +12,8 @@ one wrong), and the formgrader collects and grades: the question's points and it
 what each student earns. Only instructors see the course folder and the Create Assignment
 toolbar; the formgrader serves no JupyterLab, terminal or file API of its own (a grader cannot
 change ``source/`` through it), and its links to the course's files open the instructor's
-JupyterLab.
+JupyterLab. In Chromium, the instructor makes the same two cells in a notebook of their own
+with the Create Assignment panel, which writes the metadata the API steps write.
 """
 
 import asyncio
@@ -296,4 +297,52 @@ def test_in_the_browser_the_toolbar_shows_the_question_and_the_formgrader_opens_
     folder.wait_for_url(re.compile(f"/user/{instructor}/lab/tree/course/source/{ASSIGNMENT}$"))
     expect(folder.locator(".jp-DirListing-item").get_by_text(f"{ASSIGNMENT}.ipynb")
            ).to_be_visible()
+    page.context.close()
+
+
+@pytest.mark.browser
+@in_chromium
+def test_in_the_browser_the_create_assignment_panel_writes_the_question(hub, authored, chromium):
+    from playwright.sync_api import expect
+
+    instructor = hub.people["instructor"][0]
+    folder = "course/source/browser_question"
+    notebook = Path(hub.settings["course_dir"]) / "source" / "browser_question" / \
+        "browser_question.ipynb"
+    start = nbformat.v4.new_notebook()
+    start.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                    "language": "python"}
+    start.cells = [nbformat.v4.new_markdown_cell("## The derivative of tanh")]
+    contents = f"/user/{instructor}/api/contents/{folder}"
+    hub.ok(contents, method="PUT", token=hub.tokens[instructor], data={"type": "directory"})
+    hub.ok(f"{contents}/browser_question.ipynb", method="PUT", token=hub.tokens[instructor],
+           data={"type": "notebook", "content": start})
+    page = logged_in(chromium, hub, instructor)
+    page.goto(f"{hub.url}/user/{instructor}/lab/tree/{folder}/browser_question.ipynb")
+    cells = page.locator(".jp-Notebook .jp-Cell")
+    expect(cells.first).to_be_visible()
+    page.get_by_role("tab", name="Create Assignment").click()
+    widgets = page.locator("#nbgrader-create_assignemnt .nbgrader-CellWidget")
+    for index, (source, kind, grade_id, points) in enumerate(
+            [(SOLUTION, "solution", "tanh_derivative", None),
+             (TEST, "tests", "test_tanh_derivative", "2")], start=1):
+        # A code cell below the last (B, in command mode), its code, then its type in the panel.
+        cells.last.click()
+        page.keyboard.press("Escape")
+        page.keyboard.press("b")
+        expect(cells).to_have_count(index + 1)
+        cells.nth(index).locator(".cm-content").click()
+        page.keyboard.insert_text(source)
+        page.keyboard.press("Escape")
+        widget = widgets.nth(index)
+        widget.locator(".nbgrader-CellType select").select_option(kind)
+        for field, value in (("CellId", grade_id), ("CellPoints", points)):
+            if value is not None:
+                widget.locator(f".nbgrader-{field} input").fill(value)
+                widget.locator(f".nbgrader-{field} input").blur()
+    page.keyboard.press("Control+s")
+    expect(page.locator(".jp-mod-dirty")).to_have_count(0)
+    made = nbformat.read(notebook, as_version=4)
+    assert [cell.source.strip() for cell in made.cells[1:]] == [SOLUTION.strip(), TEST.strip()]
+    assert [cell.metadata.get("nbgrader") for cell in made.cells[1:]] == [ANSWER_CELL, TESTS_CELL]
     page.context.close()
