@@ -130,6 +130,21 @@ def derivative_of_tanh(a):
     return tanh_derivative_unchecked(a)
 
 
+def tanh_derivative_at_tanh_of_activation(a):
+    """Bug ``derivative-twice``: ``1 - tanh(a)**2``, as if the activation ``a`` were ``z``."""
+    return tanh_derivative_unchecked(np.tanh(a))
+
+
+def tanh_derivative_as_sigmoid(a):
+    """Bug ``wrong-formula``: ``a * (1 - a)``, the sigmoid's derivative, as tanh's."""
+    return sigmoid_derivative_unchecked(a)
+
+
+def tanh_derivative_square_of_difference(a):
+    """Bug ``precedence``: ``(1 - a)**2``, the whole difference squared, not ``a`` alone."""
+    return (1.0 - a) ** 2
+
+
 def derivative_at_preactivation(a):
     """Bug ``wrong-activation``: the form ``x * (1 - x)`` applied to ``z`` instead of to ``a``.
 

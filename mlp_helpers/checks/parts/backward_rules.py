@@ -17,6 +17,7 @@ from mlp_helpers.checks.engine.mistakes import Factor, Finding, Structure, flipp
 from mlp_helpers.checks.engine.running import Call, where
 from mlp_helpers.checks.engine.spec import Case, Spec
 from mlp_helpers.checks.part import Part
+from mlp_helpers.lectures import bugs
 
 
 def _inside(before, after):
@@ -128,10 +129,24 @@ def _product(what, shape_text, predict, key="no-transpose", code="missing-transp
     return Structure(code, key, f"{what}: {shape_text}", predict)
 
 
+def _dX_untransposed(case):
+    # dX is the error sent down through W, as in a hidden delta: the same missing transpose.
+    dout, _, W, _ = _linear_args(case)
+    return bugs.error_down_untransposed(dout, W)
+
+
+def _dW_of(bug):
+    """The dW of a ``dense_gradients`` bug: linear_backward's dW, X as a_prev, dout as delta."""
+    def predict(case):
+        dout, X, _, _ = _linear_args(case)
+        return bug(X, dout)[0]
+    return predict
+
+
 _DX_MISTAKES = [
     _product("dX", "you multiplied dout by W where its transpose belongs. dX has the shape of "
              "X, (n, fan_in): the product must sum over the fan_out outputs that W sends each "
-             "input to.", lambda case: _linear_args(case)[0] @ _linear_args(case)[2]),
+             "input to.", _dX_untransposed),
     _product("dX", "it has the shape (fan_in, n), the transpose of the gradient. dX has the "
              "shape of X, (n, fan_in).", lambda case: _linear_args(case)[2]
              @ _linear_args(case)[0].T, key="transposed"),
@@ -139,12 +154,12 @@ _DX_MISTAKES = [
 _DW_MISTAKES = [
     _product("dW", "you multiplied X where its transpose belongs. The product must sum over the "
              "n examples: X is (n, fan_in) and dout is (n, fan_out).",
-             lambda case: _linear_args(case)[1] @ _linear_args(case)[0]),
+             _dW_of(bugs.dense_gradients_no_transpose)),
     _product("dW", "it has the shape (fan_out, fan_in): it is the transpose of the gradient. dW "
              "has the shape of W, (fan_in, fan_out).",
-             lambda case: _linear_args(case)[0].T @ _linear_args(case)[1], key="transposed"),
+             _dW_of(bugs.dense_gradients_transposed), key="transposed"),
     _product("dW", "you transposed dout where X's transpose belongs: the product must sum over "
-             "the n examples.", lambda case: _linear_args(case)[1] @ _linear_args(case)[0].T,
+             "the n examples.", _dW_of(bugs.dense_gradients_delta_transposed),
              key="dout-transposed"),
 ]
 _DW_FACTORS = [
@@ -199,18 +214,19 @@ _TANH_MISTAKES = [
     Structure("derivative-twice", "tanh-again", "You passed `a` through tanh again, "
               "tanh'(tanh(z)), as if `a` were z. The argument is already the activation "
               "a = tanh(z), so write the derivative with a alone.",
-              lambda case: 1.0 - np.tanh(_a(case)) ** 2),
+              lambda case: bugs.tanh_derivative_at_tanh_of_activation(_a(case))),
     Structure("derivative-twice", "squared", "You applied the derivative twice: the result is "
               "the square of tanh'(z).", lambda case: (1.0 - _a(case) ** 2) ** 2),
     Structure("wrong-formula", "sigmoid-form", "You returned the sigmoid's derivative written "
               "with its activation. tanh's derivative, written with its own output a, is "
               "another expression: revisit tanh'(z).",
-              lambda case: activations.sigmoid_derivative_unchecked(_a(case))),
+              lambda case: bugs.tanh_derivative_as_sigmoid(_a(case))),
     Structure("wrong-formula", "one-minus", "You returned 1 - a: the activation is not squared. "
               "Revisit tanh'(z) written with a = tanh(z).", lambda case: 1.0 - _a(case)),
     Structure("precedence", "square-of-difference", "You squared the whole difference 1 - a: "
               "check which part of the formula the square applies to (numpy follows the "
-              "usual order of operations).", lambda case: (1.0 - _a(case)) ** 2),
+              "usual order of operations).",
+              lambda case: bugs.tanh_derivative_square_of_difference(_a(case))),
     Structure("derivative-missing", "identity", "You returned `a` itself: the derivative is "
               "missing.", _a),
 ]
