@@ -58,10 +58,10 @@ def standard_cases(make, shapes, seed, keys="nuv", extra=(), last=ONE_MORE_SHAPE
     ``relative_error``'s fixtures are pairs ``(x, y)`` built from each other, written by hand
     in these roles (one entry where the others have one example), and ``numerical_gradient``'s
     are functions of an ``x`` it must write to (one entry, three axes, another ``h``). Those of
-    assignment 5 write these roles by hand: their arguments hold a cache, an optimiser's state
-    or a target shape, which a float32 role casts (or keeps) entry by entry, and their notes
-    name them (``batchnorm_backward`` takes two examples where the others take one: one
-    example has no variance).
+    assignment 5 but ``tanh_derivative`` write these roles by hand: their arguments hold a
+    cache, an optimiser's state or a target shape, which a float32 role casts (or keeps) entry
+    by entry, and their notes name them (``batchnorm_backward`` takes two examples where the
+    others take one: one example has no variance).
     """
     rng = seeded(seed)
     visible, *hidden = shapes
