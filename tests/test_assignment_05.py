@@ -61,3 +61,31 @@ def test_the_graded_kernel_of_assignment_5_has_none_of_its_references():
     stubbed = set(edition.formula_modules("05_autograd"))
     assert {"layers", "activations", "broadcasting", "optimisers", "batchnorm"} <= stubbed
     assert "data" not in stubbed  # the digits stay loadable
+
+
+def _adam_updating_the_state(param, grad, state, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    t = state["t"] + 1
+    m = beta1 * state["m"] + (1 - beta1) * grad
+    v = beta2 * state["v"] + (1 - beta2) * grad**2
+    state.update(t=t, m=m, v=v)  # right numbers, but the caller's state is now the new one
+    step = lr * m / (1 - beta1**t) / (np.sqrt(v / (1 - beta2**t)) + eps)
+    return param - step, dict(state)
+
+
+def _batchnorm_scaling_gamma(dout, cache):
+    x, gamma, _, eps = cache
+    inv_std = 1 / np.sqrt(x.var(axis=0) + eps)
+    x_hat, g = (x - x.mean(axis=0)) * inv_std, dout * gamma
+    dx = (g - g.mean(axis=0) - x_hat * (g * x_hat).mean(axis=0)) * inv_std
+    gamma *= 2.0  # after its last use: the numbers are right, the caller's gamma is not
+    return dx, (dout * x_hat).sum(axis=0, keepdims=True), dout.sum(axis=0, keepdims=True)
+
+
+@pytest.mark.parametrize(("part", "answer", "where"), [
+    ("adam_step", _adam_updating_the_state, '`state["m"]`'),
+    ("batchnorm_backward", _batchnorm_scaling_gamma, "`cache[1]`")])
+def test_a_change_inside_a_cache_or_a_state_is_named_where_it_is(part, answer, where):
+    found = checks.diagnose(part, answer, hidden=False)
+    assert found.code == "mutates-input"
+    assert found.message.startswith(f"`{part}` modified {where} in place")
+    assert "nor what a tuple or a dict passed to them holds" in found.message

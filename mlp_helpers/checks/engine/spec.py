@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from mlp_helpers.checks.engine import guards
+from mlp_helpers.checks.engine.arguments import changed_at, read_only
 from mlp_helpers.checks.engine.core import Diagnosis
 from mlp_helpers.checks.engine.mistakes import Finding, lowered
 from mlp_helpers.checks.engine.running import Call, absence, where
-from mlp_helpers.checks.engine.values import close
 
 
 @dataclass(frozen=True)
@@ -77,20 +77,10 @@ def _fresh(spec, case):
     fresh = []
     for name, arg in zip(spec.arg_names, copy.deepcopy(case.args)):
         writable = not case.read_only or name in spec.writable
-        if isinstance(arg, np.ndarray):
-            arg.flags.writeable = writable
+        if not writable:
+            read_only(arg)
         fresh.append((arg, writable))
     return fresh
-
-
-def _changed(before, after, drift):
-    if not isinstance(before, np.ndarray):
-        return False
-    if before.shape != after.shape:
-        return True
-    if drift:
-        return not close(np.asarray(after, np.float64), before.astype(np.float64), drift)
-    return not np.array_equal(before, after, equal_nan=True)
 
 
 def run_checks(spec, student, hidden):
@@ -124,8 +114,10 @@ def _run_checks(spec, student, hidden):
             return Diagnosis("other", f"`{name}` did not finish within {guards.TIME_LIMIT:g} s "
                              f"on {label(spec, case)}: look for a loop that never ends.")
         args = args if isinstance(args, list) and len(args) == len(case.args) else case.args
-        changed = [arg_name for arg_name, before, after in zip(spec.arg_names, case.args, args)
-                   if _changed(before, after, spec.drift)]
+        where_changed = (changed_at(before, after, spec.drift)
+                         for before, after in zip(case.args, args))
+        changed = [(arg_name, path) for arg_name, path in zip(spec.arg_names, where_changed)
+                   if path is not None]
         runs.append((case, outcome, changed, args))
     return _verdict(spec, runs)
 
@@ -137,24 +129,18 @@ def _verdict(spec, runs):
                          "mlp_helpers instead of computing the result itself. Write the "
                          "computation with numpy.")
     for case, outcome, changed, after in runs:
-        writable_only = bool(changed) and set(changed) <= set(spec.writable)
+        writable_only = bool(changed) and {arg for arg, _ in changed} <= set(spec.writable)
         if writable_only and outcome.error is not None:
             continue  # interrupted before it could put the entries back: the error comes first
         read_only = isinstance(outcome.error, ValueError) and "read-only" in str(outcome.error)
         if writable_only and spec.left_changed is not None:
-            arg = changed[0]
+            arg = changed[0][0]
             index = spec.arg_names.index(arg)
             return Diagnosis("mutates-input", f"`{name}` left `{arg}` changed after it returned "
                              f"(on {label(spec, case)}): " + spec.left_changed(
                                  case, arg, case.args[index], after[index]))
         if changed or read_only:
-            which = (", ".join(f"`{arg}`" for arg in changed)
-                     or "an argument (numpy refused: it was read-only)")
-            return Diagnosis("mutates-input", f"`{name}` modified {which} in place (on "
-                             f"{label(spec, case)}). Graded functions never change their "
-                             "arguments: an in-place operator such as `-=` or `*=` on an "
-                             "argument, or on a name that points to it, changes the caller's "
-                             "array. Build a new array instead.")
+            return Diagnosis("mutates-input", _mutated(name, changed, label(spec, case)))
     failures = []
     for case, outcome, _, _ in runs:
         if outcome.error is not None:
@@ -174,6 +160,21 @@ def _verdict(spec, runs):
     if not failures:
         return None
     return _combine(spec, failures)
+
+
+def _mutated(name, changed, seen_on):
+    """The message of ``mutates-input``: which arguments (or what they hold) changed."""
+    which = (", ".join(f"`{arg}{path}`" for arg, path in changed)
+             or "an argument (numpy refused: it was read-only)")
+    if any(path for _, path in changed):
+        return (f"`{name}` modified {which} in place (on {seen_on}). Graded functions never "
+                "change their arguments, nor what a tuple or a dict passed to them holds: an "
+                "in-place operator such as `-=` on one of its arrays (or on a name that points "
+                "to it), or setting one of a dict's entries, changes the caller's. Build new "
+                "arrays, and a new dict.")
+    return (f"`{name}` modified {which} in place (on {seen_on}). Graded functions never change "
+            "their arguments: an in-place operator such as `-=` or `*=` on an argument, or on a "
+            "name that points to it, changes the caller's array. Build a new array instead.")
 
 
 def _error_verdict(spec, errors, failures):

@@ -16,7 +16,8 @@ from mlp_helpers.checks.engine.fixtures import seeded
 from mlp_helpers.checks.engine.mistakes import Finding, Structure
 from mlp_helpers.checks.engine.spec import Case, Spec
 from mlp_helpers.checks.engine.values import numbers
-from mlp_helpers.checks.parts.backward_rules import ContainersUnchanged, _tuple_of
+from mlp_helpers.checks.part import Part
+from mlp_helpers.checks.parts.backward_rules import _tuple_of
 
 _DEFAULTS = (0.9, 0.999, 1e-8)
 
@@ -145,9 +146,8 @@ SPECS = {"adam_step": Spec("adam_step", ("param", "grad", "state", "lr", "beta1"
 
 # The graded parts this module judges, collected by ``checks.registry``.
 PARTS = (
-    ContainersUnchanged("adam_step", "05_autograd", 3,
-                        "`adam_step(param, grad, state, lr, beta1=0.9, beta2=0.999, eps=1e-8)`",
-                        "the new state (`t`, `m`, `v`) and parameter from a zero state and a "
-                        "state some steps in, gradients down to 1e-4, the state left unchanged",
-                        spec=SPECS["adam_step"]),
+    Part("adam_step", "05_autograd", 3,
+         "`adam_step(param, grad, state, lr, beta1=0.9, beta2=0.999, eps=1e-8)`",
+         "the new state (`t`, `m`, `v`) and parameter from a zero state and a state some steps "
+         "in, gradients down to 1e-4, the state left unchanged", spec=SPECS["adam_step"]),
 )

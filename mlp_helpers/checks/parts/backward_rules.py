@@ -1,77 +1,18 @@
 """Checks of assignment 5's local rules: ``linear_backward``, ``tanh_derivative``, ``unbroadcast``.
 
 Each is a function checked on fixtures against the reference and the named mistakes. A cache is
-a tuple of arrays: the engine compares only the arguments themselves after a call, so
-``ContainersUnchanged`` adds one call that compares what the tuples (and dicts) held.
+a tuple of arrays: the engine holds what it holds unchanged too (``engine.arguments``).
 """
-
-from dataclasses import dataclass
 
 import numpy as np
 
 from mlp_helpers import activations, broadcasting, deltas, layers
 from mlp_helpers.checks.engine.compare import compare_array, returned_none
-from mlp_helpers.checks.engine.core import Diagnosis
 from mlp_helpers.checks.engine.fixtures import ONE_D, seeded, standard_cases
 from mlp_helpers.checks.engine.mistakes import Factor, Finding, Structure, flipped, lowered
-from mlp_helpers.checks.engine.running import Call, where
 from mlp_helpers.checks.engine.spec import Case, Spec
 from mlp_helpers.checks.part import Part
 from mlp_helpers.lectures import bugs
-
-
-def _inside(before, after):
-    """Where ``after`` differs from ``before`` inside tuples, lists, dicts: ``"[0]"``, or None."""
-    if isinstance(before, dict):
-        if not isinstance(after, dict) or set(before) != set(after):
-            return ""
-        inner = ((f'["{key}"]', _inside(before[key], after[key])) for key in before)
-    elif isinstance(before, list | tuple):
-        if not isinstance(after, list | tuple) or len(before) != len(after):
-            return ""
-        inner = ((f"[{i}]", _inside(b, a)) for i, (b, a) in enumerate(zip(before, after)))
-    elif isinstance(before, np.ndarray):
-        same = (isinstance(after, np.ndarray) and after.shape == before.shape
-                and np.array_equal(after, before, equal_nan=True))
-        return None if same else ""
-    else:
-        return None if type(after) is type(before) and after == before else ""
-    return next((path + rest for path, rest in inner if rest is not None), None)
-
-
-@dataclass(frozen=True)
-class ContainersUnchanged(Part):
-    """A part whose arguments hold arrays in a tuple or dict (a cache, Adam's state).
-
-    After the fixtures pass, one more call on the first fixture compares what those containers
-    held: a change in place there (``x -= mean``, ``state["t"] += 1``) is ``mutates-input``.
-    """
-
-    def verdict(self, answer, hidden=True, **options):
-        """``None`` when ``answer`` is right, else the ``Diagnosis`` naming the mistake."""
-        found = super().verdict(answer, hidden, **options)
-        if found is not None:
-            return found
-        case = self.spec.cases()[0]
-        args = [_copied(arg) for arg in case.args]
-        outcome = where(answer).run([Call(args, reference=self.spec.reference)])[0]
-        for name, before, after in zip(self.spec.arg_names, case.args, outcome.arguments):
-            path = _inside(before, after) if isinstance(before, tuple | dict) else None
-            if path is not None:
-                return Diagnosis("mutates-input", f"`{self.name}` changed `{name}{path}` in "
-                                 "place. Graded functions never change their arguments, nor "
-                                 "the arrays a tuple or a dict passed to them holds: an in-place "
-                                 "operator such as `-=` on one of them (or on a name that points "
-                                 "to it) changes the caller's. Build new arrays, and a new dict.")
-        return None
-
-
-def _copied(value):
-    if isinstance(value, dict):
-        return {key: _copied(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return type(value)(_copied(item) for item in value)
-    return value.copy() if isinstance(value, np.ndarray) else value
 
 
 def _tuple_of(count, names):
@@ -334,9 +275,9 @@ SPECS = {
 
 # The graded parts this module judges, collected by ``checks.registry``.
 PARTS = (
-    ContainersUnchanged("linear_backward", "05_autograd", 2, "`linear_backward(dout, cache)`",
-                        "`dX`, `dW` and `db` with their shapes, square and non-square weights, "
-                        "the cache left unchanged", spec=SPECS["linear_backward"]),
+    Part("linear_backward", "05_autograd", 2, "`linear_backward(dout, cache)`",
+         "`dX`, `dW` and `db` with their shapes, square and non-square weights, the cache left "
+         "unchanged", spec=SPECS["linear_backward"]),
     Part("tanh_derivative", "05_autograd", 1, "`tanh_derivative(a)`",
          "tanh's slope from its activation, read-only and float32 inputs",
          spec=SPECS["tanh_derivative"]),

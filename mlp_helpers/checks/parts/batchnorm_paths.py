@@ -13,7 +13,8 @@ from mlp_helpers.checks.engine.compare import compare_array
 from mlp_helpers.checks.engine.fixtures import seeded
 from mlp_helpers.checks.engine.mistakes import Structure
 from mlp_helpers.checks.engine.spec import Case, Spec
-from mlp_helpers.checks.parts.backward_rules import ContainersUnchanged, _tuple_of, joined
+from mlp_helpers.checks.part import Part
+from mlp_helpers.checks.parts.backward_rules import _tuple_of, joined
 
 
 def _batchnorm_cases():
@@ -132,9 +133,7 @@ SPECS = {"batchnorm_backward": Spec("batchnorm_backward", ("dout", "cache"), _ba
 
 # The graded parts this module judges, collected by ``checks.registry``.
 PARTS = (
-    ContainersUnchanged("batchnorm_backward", "05_autograd", 3,
-                        "`batchnorm_backward(dout, cache)`",
-                        "`dx` through the mean and the variance, `dgamma` and `dbeta` with "
-                        "their shapes, two examples and float32, the cache left unchanged",
-                        spec=SPECS["batchnorm_backward"]),
+    Part("batchnorm_backward", "05_autograd", 3, "`batchnorm_backward(dout, cache)`",
+         "`dx` through the mean and the variance, `dgamma` and `dbeta` with their shapes, two "
+         "examples and float32, the cache left unchanged", spec=SPECS["batchnorm_backward"]),
 )
