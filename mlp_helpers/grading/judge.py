@@ -14,7 +14,6 @@ verdict alone, which is what nbgrader scores and the feedback shows.
 """
 
 import ast
-import contextlib
 import secrets
 from dataclasses import dataclass
 
@@ -68,20 +67,20 @@ def calls_in(source):
 def verdict(calls, kernel, salt):
     """``None`` when every check the test cell calls passes, else the first ``Diagnosis``.
 
-    The test's own inputs come first, for every part: what the student saw in their notebook
-    is what they are told. Only when they all pass are the inputs drawn fresh for ``salt`` tried.
+    The grade is decided on inputs drawn fresh for ``salt`` (the same roles as the test's own
+    fixtures, other numbers), once. A mistake found there is worded on the test's own inputs
+    when they show it too: what the student saw in their notebook is what they are told.
     """
     strictest = {}
     for call in calls:  # the hidden call of a part includes everything its visible one checks
         if call.part not in strictest or call.hidden:
             strictest[call.part] = call
-    for drawn in (contextlib.nullcontext, lambda: fresh(salt)):
-        with drawn():
-            for call in strictest.values():
-                found = checks.diagnose(call.part, Remote(kernel, call.part), call.hidden,
-                                        **call.options)
-                if found is not None:
-                    return found
+    for call in strictest.values():
+        student = Remote(kernel, call.part)
+        with fresh(salt):
+            found = checks.diagnose(call.part, student, call.hidden, **call.options)
+        if found is not None:
+            return checks.diagnose(call.part, student, call.hidden, **call.options) or found
     return None
 
 

@@ -227,7 +227,7 @@ def diagnose_matching_learning_rate(student, hidden=True):
 PARTS = (
     Part("train_xor", "01_xor", 3, "`train_xor(X, Y, hidden_units=5, lr, epochs, seed=0)`",
          "trained with the reference helpers: XOR solved, every parameter moved; when graded, "
-         "also XNOR at new seeds", diagnose=diagnose_train_xor, network=True,
+         "on XNOR at new seeds instead", diagnose=diagnose_train_xor, network=True,
          implemented_by=TRAINING_LOOP),
     Part("xor_loss_and_gradients", "02_mse_gradient", 3,
          "`xor_loss_and_gradients(params, X, Y)`",

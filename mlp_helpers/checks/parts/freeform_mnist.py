@@ -162,8 +162,8 @@ def diagnose_train_two_hidden(student, hidden=True):
 
     The visible test trains on 2000 images for 2 epochs; the hidden test trains on the whole
     training set for 1 epoch and expects ``ACCURACY_TARGET`` on the test set. The grader's
-    fresh problem (the labels swapped) is the visible test's size: the hidden test has shown
-    what the loop does with every digit, and a loop that does not learn from its Y fails it.
+    fresh problem is the same run with the labels swapped: a loop that does not learn from its
+    Y fails it.
     """
     found = absent("train_two_hidden", student)
     if found:
@@ -171,7 +171,7 @@ def diagnose_train_two_hidden(student, hidden=True):
     # The grader's fresh problem: the labels swapped (a 3 is called "7"), so that only a loop
     # that learns from the Y it is given scores, not one that returns a network trained once.
     flipped = bool(salt())
-    every_digit = hidden and not flipped
+    every_digit = hidden
     X, Y = _training_digits(None if every_digit else 2000)
     count = len(X)
     if flipped:
@@ -233,6 +233,6 @@ PARTS = (
     Part("train_two_hidden", "03_mnist", 4,
          "`train_two_hidden(X, Y, layer_sizes, lr, epochs, batch_size=32, seed=0)`",
          "mini-batches of `batch_size`; one epoch on every training digit reaches 97 % test "
-         "accuracy; when graded, also with 3 and 7 swapped",
+         "accuracy; when graded, with 3 and 7 swapped",
          diagnose=diagnose_train_two_hidden, network=True, implemented_by=TRAINING_LOOP),
 )

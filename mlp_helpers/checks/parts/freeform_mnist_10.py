@@ -9,8 +9,8 @@ seconds per run on a busy two-core machine, well within the 20 s a call may take
 - the visible test: 2,000 digits, 64 hidden units, 2 epochs, at least 80 % (the reference
   loop reaches about 86 %);
 - the hidden test: 6,000 digits, 64 hidden units, 2 epochs, at least 88 % (about 91 %);
-- the grader's fresh problem: the visible test's run with the ten labels permuted, drawn for
-  each grading run, so that only a loop that learns from the ``Y`` it is given scores.
+- the grader's fresh problem: the same run with the ten labels permuted, drawn for each grading
+  run, so that only a loop that learns from the ``Y`` it is given scores.
 
 The same loop on all 30,000 digits (256 units, 5 epochs at 0.001) reaches 97.30 %
 (``mlp_helpers/data/README.md``); the notebook shows the student's own run.
@@ -99,7 +99,7 @@ def diagnose_train_ten_class(student, hidden=True):
     if found:
         return found
     fresh = bool(salt())
-    count, units, target = HIDDEN if hidden and not fresh else VISIBLE
+    count, units, target = HIDDEN if hidden else VISIBLE
     permutation = (np.random.default_rng(salt()).permutation(10) if fresh
                    else np.arange(10)).tolist()
     X, Y = training_X(count), training_Y(count, permutation)
@@ -149,7 +149,7 @@ PARTS = (
     Part("train_ten_class", "05_autograd", 4,
          "`train_ten_class(X, Y, hidden_units=256, lr=1e-3, epochs=5, batch_size=64, seed=0)`",
          "Adam with a state per parameter, mini-batches; 2 epochs on 6,000 digits reach 88 % "
-         "test accuracy; when graded, also with the ten labels permuted",
+         "test accuracy; when graded, with the ten labels permuted",
          diagnose=diagnose_train_ten_class, network=True,
          implemented_by=TRAINING_LOOP | {"modules.Sequential.forward",
                                          "modules.Sequential.backward"}),
