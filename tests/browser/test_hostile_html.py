@@ -13,7 +13,6 @@ messages shown, the formgrader's score boxes saving a score, its "Next" link mov
 """
 
 import base64
-import shutil
 import sqlite3
 import time
 
@@ -21,7 +20,6 @@ import nbformat
 import pytest
 from browser_support import (
     ITS_DIAGNOSIS,
-    REPO,
     WRONG_HIDDEN_DELTA,
     copy_course,
     new_context,
@@ -165,9 +163,6 @@ def submission_ids(course):
 def graded(tmp_path_factory):
     """A copy of the course with the class autograded and its feedback generated."""
     course = copy_course(tmp_path_factory.mktemp("hostile") / "course")
-    # copy_course leaves out every folder named "feedback": the course's feedback template too.
-    shutil.copytree(REPO / "mlp_helpers" / "templates", course / "mlp_helpers" / "templates",
-                    dirs_exist_ok=True)
     for student, notebook in submissions_of_the_class(course).items():
         grading.submit(course, ASSIGNMENT, student, notebook)
     autograde = grading.autograde(course, ASSIGNMENT, sandboxed=SANDBOXED)
@@ -228,17 +223,16 @@ class Witness:
         return {kind: seen for kind, seen in found.items() if seen}
 
 
-def shows_honest_content(frame, maths=True, diagnosis=False):
+def shows_honest_content(frame, diagnosis=False):
     """The page shows the student's figure; its maths typeset; the checks' message if asked."""
     figure = frame.locator('img[src^="data:image/png"]').first
     expect(figure).to_be_attached()
     assert figure.evaluate("image => image.complete && image.naturalWidth > 0")
-    if maths:  # MathJax keeps each formula as a math/tex script beside what it typeset
-        expect(frame.locator('script[type^="math/tex"]').first).to_be_attached(timeout=30_000)
-        expect(frame.locator(".MathJax_Processing")).to_have_count(
-            0, timeout=30_000)
-        expect(frame.locator(".MathJax").first).to_be_visible()
-        expect(frame.locator(".MathJax_Error, .merror")).to_have_count(0)
+    # Typeset by KaTeX as the page was made, with no script: the answer's maths is not LaTeX.
+    expect(frame.locator(".katex").first).to_be_visible()
+    expect(frame.locator(".katex-error")).to_have_count(0)
+    answer = frame.locator(".text_cell_render").filter(has_text="The gradient is").first
+    assert "$" not in answer.inner_text()
     if diagnosis:
         expect(frame.get_by_text(ITS_DIAGNOSIS).first).to_be_visible()
 
@@ -338,9 +332,8 @@ def test_feedback_pages_run_nothing_from_disk_from_the_jupyter_server_or_in_jupy
                 assert (route, witness.what_ran()) == (route, {})
                 if route != "jupyterlab":
                     assert page.title() == ASSIGNMENT
-                # Pages from the server typeset their maths with its MathJax; from disk and in
-                # JupyterLab's viewer there is none to load, as before.
-                shows_honest_content(frame, maths=route == "server", diagnosis=student == HONEST)
+                # Every page comes with its maths typeset, wherever it is opened.
+                shows_honest_content(frame, diagnosis=student == HONEST)
                 if student == HOSTILE:
                     nothing_covers_the_page(frame)
                 page.close()
