@@ -248,10 +248,15 @@ def render(exporter, notebook, page, pages, links, repository):
 
 
 def check_no_solutions(site):
-    """Fail when any page or copied file carries an nbgrader solution or hidden-test marker."""
+    """Fail when any page or copied file carries an nbgrader solution or hidden-test marker.
+
+    The pages of ``docs/`` are the exception: the guides for instructors and contributors show
+    the markers themselves, as the text to type around an answer.
+    """
     found = [f"{path.relative_to(site)}: {marker}"
              for path in sorted(site.rglob("*"))
              if path.suffix in MARKER_FREE and "mathjax" not in path.relative_to(site).parts
+             and path.relative_to(site).parts[0] != "docs"
              for marker in MARKERS if marker in path.read_text(errors="replace")]
     if found:
         raise SiteError("solutions or hidden tests would be published:\n" + "\n".join(found))

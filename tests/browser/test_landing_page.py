@@ -20,8 +20,8 @@ def test_make_lab_opens_start_here_listing_lectures_then_assignments(lab_page):
     links = [text.strip() for text in landing.locator("a").all_inner_texts()]
     steps = [text for text in links if re.match(r"(Lecture|Assignment) \d", text)]
     assert [step.split(":")[0] for step in steps] == [
-        "Lecture 1", "Lecture 2", "Lecture 3", "Lecture 4",
-        "Assignment 1", "Assignment 2", "Assignment 3", "Assignment 4",
+        "Lecture 1", "Lecture 2", "Lecture 3", "Lecture 4", "Lecture 5",
+        "Assignment 1", "Assignment 2", "Assignment 3", "Assignment 4", "Assignment 5",
     ]
     assert "make check NB=" in landing.inner_text()
     assert page.locator(".jp-toast-message").count() == 0

@@ -126,8 +126,10 @@ def test_no_solution_or_hidden_test_appears_anywhere_in_the_site(site):
     for path in sorted(site.rglob("*")):
         if path.is_file() and "mathjax" not in path.relative_to(site).parts:
             text = readable_text(path)
+            # The guides in docs/ show the markers as what to type; no line of a solution.
             leaks += [f"{path.relative_to(site)}: {marker}"
-                      for marker in SOLUTION_MARKERS if marker in text]
+                      for marker in SOLUTION_MARKERS if marker in text
+                      and path.relative_to(site).parts[0] != "docs"]
             leaks += [f"{path.relative_to(site)}: {line}" for line in secret if line in text]
     assert leaks == []
 
