@@ -18,7 +18,7 @@ try:
     from mlp_helpers.grading.cells import RepairCellMetadata, RestoringOverwriteCells
     from mlp_helpers.grading.collect import OwnedCollect
     from mlp_helpers.grading.execute import KernelRestartingExecute
-    from mlp_helpers.grading.logs import quiet_harmless_warnings
+    from mlp_helpers.grading.logs import grading_log
     from mlp_helpers.grading.notebooks import HideTestTracebacks
     from mlp_helpers.grading.ungradable import CheckedNotebookExporter
 except Exception as error:
@@ -27,9 +27,10 @@ except Exception as error:
                      "(`make env`, or `pip install -e .` in its folder) and try again.") from error
 
 c = get_config()  # noqa: F821 (defined by nbgrader when it loads this file)
-# The grading log shows errors: nbgrader's "checksum has changed", six a student and harmless,
-# is logged at debug level (mlp_helpers/grading/logs.py); every other warning still shows.
-quiet_harmless_warnings()
+# The grading log shows errors and scores (mlp_helpers/grading/logs.py): nbgrader's harmless
+# "checksum has changed" at debug level, every other warning still shown, one line per student
+# with their points and failed parts, no HTTP access lines.
+grading_log()
 root = os.path.dirname(os.path.abspath(__file__))
 
 c.CourseDirectory.root = root
