@@ -121,17 +121,25 @@ def synced_notebook(path):
     return nbformat.writes(notebook) + "\n"
 
 
-def synced_docs(path):
+def section_order(root=ROOT):
+    """The recorded parts in the order of their solution cells, assignment by assignment."""
+    names = [grade_id(cell) for path in sorted(root.glob("source/*/*.ipynb"))
+             for cell in nbformat.read(path, as_version=4).cells if is_solution(cell)]
+    found = [name for name in names if name in PARTS]
+    return found + [name for name in PARTS if name not in found]
+
+
+def synced_docs(path, root=ROOT):
     text = path.read_text(encoding="utf-8")
     before, rest = text.split(DOCS_TABLE[0], 1)
     after = rest.split(DOCS_TABLE[1], 1)[1]
-    return before + DOCS_TABLE[0] + table() + DOCS_TABLE[1] + after
+    return before + DOCS_TABLE[0] + table(section_order(root)) + DOCS_TABLE[1] + after
 
 
 def out_of_step(root=ROOT):
     """``{path: text it should hold}`` for every file that differs from what it should hold."""
     wanted = {path: synced_notebook(path) for path in sorted(root.glob("source/*/*.ipynb"))}
-    wanted[root / "docs" / "diagnoses.md"] = synced_docs(root / "docs" / "diagnoses.md")
+    wanted[root / "docs" / "diagnoses.md"] = synced_docs(root / "docs" / "diagnoses.md", root)
     return {path: text for path, text in wanted.items()
             if path.read_text(encoding="utf-8") != text}
 

@@ -5,10 +5,12 @@ reference, its checks module (the ``Spec`` and the record), the source notebook 
 the solution cell) and the student bank. ``scripts/sync_parts.py`` writes the rest (the test
 cell, the points, the table of the notebook and of docs/diagnoses.md); then the tests of the
 registry, the notebooks and the bank run in the copy, and pass. A part judged by a diagnoser,
-``count_dead``, takes three: its record names the course's code that would answer it.
+``count_dead``, takes three: its record names the course's code that would answer it. A new
+module of checks, and of the bank, is found where it is written: no list names it.
 """
 
 import filecmp
+import json
 import os
 import shutil
 import subprocess
@@ -224,3 +226,43 @@ def test_a_part_judged_by_a_diagnoser_is_three_hand_edited_files(tmp_path_factor
     edition = run(course, "-c", "from mlp_helpers.checks.kernel import edition; "
                   "print(edition.formula_modules('04_not_learning'))")
     assert "'lectures.diagnostics'" in edition.stdout, edition.stderr[-3000:]
+
+
+NEW_MODULE = '''"""Checks of a new topic: ``count_dead``."""
+
+import numpy as np
+
+from mlp_helpers.checks.engine.core import Diagnosis
+from mlp_helpers.checks.engine.fixtures import seeded
+from mlp_helpers.checks.engine.running import Call, absent, where
+from mlp_helpers.checks.part import Part
+''' + DIAGNOSER + '''
+
+
+# The graded parts this module judges, collected by ``checks.registry``.
+PARTS = (
+''' + DIAGNOSED + ''')
+'''
+
+
+def test_a_new_module_of_parts_and_of_the_bank_is_found_without_a_line_elsewhere(tmp_path):
+    for name in ("mlp_helpers", "tests/student_bank"):
+        shutil.copytree(REPO / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "mlp_helpers" / "checks" / "parts" / "dead_units.py").write_text(NEW_MODULE)
+    bank = "import numpy as np\n\nfrom student_bank import correct, planted" + DIAGNOSED_BANK
+    (tmp_path / "tests" / "student_bank" / "dead_units.py").write_text(bank)
+    script = ("import json; from mlp_helpers import checks; from student_bank import ENTRIES\n"
+              "print(json.dumps([[name for name, part in checks.PARTS.items()\n"
+              "                   if part.assignment == '04_not_learning'],\n"
+              "                  [[str(e), getattr(checks.diagnose(e.name, e.function),\n"
+              "                                    'code', None)]\n"
+              "                   for e in ENTRIES if e.name == 'count_dead']]))")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(tmp_path / "tests")])}
+    found = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env,
+                           capture_output=True, text=True, check=False)
+    assert found.returncode == 0, found.stderr[-3000:]
+    in_04, entries = json.loads(found.stdout)
+    # Judged after the parts with a Spec of its assignment (in the order of the modules' names).
+    assert in_04[:2] == ["relu", "relu_derivative"]
+    assert "count_dead" in in_04[2:]
+    assert entries == [["count_dead-sum-of-all", None], ["count_dead-rows", "other"]]

@@ -2,6 +2,7 @@
 
 import dataclasses
 import importlib.util
+import types
 from pathlib import Path
 
 import nbformat
@@ -21,7 +22,40 @@ _spec.loader.exec_module(sync_parts)
 def test_the_table_of_graded_parts_in_the_docs_is_made_from_the_records():
     text = (REPO / "docs" / "diagnoses.md").read_text()
     table = text.split("<!-- graded parts -->\n")[1].split("\n<!-- end of graded parts -->")[0]
-    assert table == parts.table(), "run `make release` (or `python scripts/sync_parts.py`)"
+    assert table == parts.table(sync_parts.section_order(REPO)), (
+        "run `make release` (or `python scripts/sync_parts.py`)")
+
+
+def test_the_registry_holds_the_records_of_every_module_of_parts_it_finds():
+    for path in sorted((REPO / "mlp_helpers" / "checks" / "parts").glob("*.py")):
+        module = importlib.import_module(f"mlp_helpers.checks.parts.{path.stem}")
+        for part in getattr(module, "PARTS", ()):
+            assert checks.PARTS[part.name] is part, f"{path.stem}: {part.name}"
+
+
+def test_within_an_assignment_the_parts_with_a_spec_are_judged_before_the_diagnosed():
+    # A diagnoser swaps the references of the parts with a Spec into the student's loop: the
+    # grader sends one only after its part's verdict (kernel.edition.NotJudgedYet).
+    seen = {}
+    for part in checks.PARTS.values():
+        if part.spec is not None:
+            assert not seen.get(part.assignment), f"{part.name} comes after a diagnosed part"
+        else:
+            seen[part.assignment] = True
+
+
+class _Layer:
+    def forward(self, z):
+        return z
+
+
+def test_a_spec_whose_reference_is_a_method_is_refused_when_the_registry_loads():
+    record = dataclasses.replace(checks.PARTS["relu"], spec=dataclasses.replace(
+        checks.PARTS["relu"].spec, reference=(_Layer().forward,)))
+    module = types.SimpleNamespace(PARTS=(record,))
+    with pytest.raises(ValueError, match=r"`relu`: its Spec's reference .* is not a function "
+                       "defined at the top level of its module"):
+        parts._collected([module])
 
 
 def test_source_notebooks_and_docs_hold_the_points_the_records_give():

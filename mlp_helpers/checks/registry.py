@@ -1,9 +1,11 @@
 """Every graded part of the assignments, collected from the modules that judge them.
 
-Each module of ``checks/parts/`` ends with ``PARTS``, the records (``checks.part.Part``) of the
-parts it judges, next to their ``Spec`` or diagnoser: the part's name, assignment and points,
-what a student writes, what the check tries and how it is judged. ``PARTS`` here holds them all,
-assignment by assignment. The ``check_<name>`` functions the test cells call, the grader's
+Each module of ``checks/parts/`` that judges parts ends with ``PARTS``, the records
+(``checks.part.Part``) of the parts it judges, next to their ``Spec`` or diagnoser: the part's
+name, assignment and points, what a student writes, what the check tries and how it is judged.
+``PARTS`` here holds them all, found in those modules (a new one needs no line here), in the
+order the grader judges them (``judging_order``); the references of the ``Spec``s are checked
+as they are collected. The ``check_<name>`` functions the test cells call, the grader's
 verdicts (``diagnose``), the table of ``docs/diagnoses.md``, the points in the source notebooks
 (``scripts/sync_parts.py``) and the lists the tests go through are all derived from it.
 ``docs/contributing.md`` walks through adding a part.
@@ -11,46 +13,58 @@ verdicts (``diagnose``), the table of ``docs/diagnoses.md``, the points in the s
 ``python -m mlp_helpers.checks`` prints the table for ``docs/diagnoses.md``.
 """
 
+import importlib
 import os
+import pkgutil
+import sys
+import types
 
+from mlp_helpers.checks import parts as _parts_package
 from mlp_helpers.checks.engine.core import CheckFailed
 from mlp_helpers.checks.part import Part
-from mlp_helpers.checks.parts import (
-    activation_functions,
-    adam_steps,
-    backprop_deltas,
-    backward_rules,
-    batchnorm_paths,
-    broken_run_causes,
-    cross_entropy,
-    dense_layer,
-    freeform,
-    freeform_mnist,
-    freeform_mnist_10,
-    gradient_checking,
-    mse,
-    not_learning,
-    sanity_reports,
-)
 
-# The modules that hold records, in the order of the assignments' sections: within an
-# assignment, the parts keep this order (a new module of parts is added here).
-_JUDGED_BY = (activation_functions, backprop_deltas, dense_layer, mse, gradient_checking,
-              freeform, cross_entropy, freeform_mnist, not_learning, sanity_reports,
-              broken_run_causes, backward_rules, batchnorm_paths, adam_steps, freeform_mnist_10)
+
+def _modules():
+    """Every module of ``checks/parts/`` that ends with records (``PARTS``), by name."""
+    found = (importlib.import_module(f"{_parts_package.__name__}.{info.name}")
+             for info in pkgutil.iter_modules(_parts_package.__path__))
+    return [module for module in found if hasattr(module, "PARTS")]
+
+
+def judging_order(part):
+    """Where ``part`` is judged: by assignment, the parts with a ``Spec`` first.
+
+    A diagnoser may run the student's loop with the references of the parts with a ``Spec``
+    swapped in, and the grader sends the kernel a reference only once its part has its verdict
+    (``kernel.edition.NotJudgedYet``); a part with a ``Spec`` swaps nothing. The grader judges
+    in ``PARTS``' order; within each group, the modules' order (by name) and their records'.
+    """
+    return part.assignment, part.spec is None
+
+
+def _module_level(function):
+    """Whether the kernel can find ``function`` by its module and name, as the grader sends it."""
+    return (isinstance(function, types.FunctionType) and function.__qualname__ == function.__name__
+            and getattr(sys.modules.get(function.__module__), function.__name__, None) is function)
 
 
 def _collected(modules):
-    records = sorted((part for module in modules for part in module.PARTS),
-                     key=lambda part: part.assignment)
+    records = sorted((part for module in modules for part in module.PARTS), key=judging_order)
     names = [part.name for part in records]
     twice = sorted({name for name in names if names.count(name) > 1})
     if twice:
         raise ValueError(f"graded parts recorded twice: {twice}")
+    for part in records:
+        for function in part.spec.reference if part.spec is not None else ():
+            if not _module_level(function):
+                raise ValueError(f"`{part.name}`: its Spec's reference {function!r} is not a "
+                                 "function defined at the top level of its module; the grader "
+                                 "names it to the student's kernel by module and name, so a "
+                                 "method or a nested function would get no answer there")
     return {part.name: part for part in records}
 
 
-PARTS = _collected(_JUDGED_BY)
+PARTS = _collected(_modules())
 
 __all__ = ["PARTS", "GradingRefused", "Part", "check", "check_function", "diagnose", "table"]
 
@@ -115,11 +129,15 @@ def check_function(part):
     return check_part
 
 
-def table():
-    """The table of graded parts for ``docs/diagnoses.md``, in Markdown."""
+def table(names=None):
+    """The table of graded parts for ``docs/diagnoses.md``, in Markdown.
+
+    ``names`` gives the order of the rows (the notebooks' sections, as the sync reads them);
+    the judging order by default.
+    """
     rows = ["| assignment | part | points | you write | the check tries |",
             "|---|---|---|---|---|"]
     rows += [f"| {part.assignment} | `{part.name}` | {part.points} | {part.answer} | "
-             f"{part.judged} |" for part in PARTS.values()]
+             f"{part.judged} |" for part in map(PARTS.get, names or PARTS)]
     return "\n".join(rows)
 
