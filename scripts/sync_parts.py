@@ -8,7 +8,8 @@ cell's nbgrader metadata. From them this script writes, in ``source/<assignment>
 - the numbers of the sections (``## 1. ...``, in order) and the "(N points" of their headings;
 - the table of points of the introduction, one row per numbered section;
 
-and the table of graded parts in ``docs/diagnoses.md``. ``make release`` runs it before
+and, in ``docs/diagnoses.md``, the table of graded parts and the table of the diagnosis codes
+(from their records, ``checks/engine/codes.py``). ``make release`` runs it before
 nbgrader. ``--check`` writes nothing and exits 1 when a file differs from what it would write.
 
     python scripts/sync_parts.py [--check]
@@ -22,10 +23,12 @@ from pathlib import Path
 import nbformat
 from nbgrader.utils import is_grade, is_solution
 
+from mlp_helpers.checks.engine import codes
 from mlp_helpers.checks.registry import PARTS, table
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS_TABLE = ("<!-- graded parts -->\n", "\n<!-- end of graded parts -->")
+CODES_TABLE = ("<!-- diagnosis codes -->\n", "\n<!-- end of diagnosis codes -->")
 SECTION = re.compile(r"^## (\d+)\. ")
 ROW = re.compile(r"^\| \d+\. (.*) \| \d+ \|$", re.M)
 # Imported again: a student's variable may have taken the name `checks` above.
@@ -129,11 +132,16 @@ def section_order(root=ROOT):
     return found + [name for name in PARTS if name not in found]
 
 
+def replaced(text, markers, table_text):
+    """``text`` with what lies between the two ``markers`` replaced by ``table_text``."""
+    before, rest = text.split(markers[0], 1)
+    after = rest.split(markers[1], 1)[1]
+    return before + markers[0] + table_text + markers[1] + after
+
+
 def synced_docs(path, root=ROOT):
-    text = path.read_text(encoding="utf-8")
-    before, rest = text.split(DOCS_TABLE[0], 1)
-    after = rest.split(DOCS_TABLE[1], 1)[1]
-    return before + DOCS_TABLE[0] + table(section_order(root)) + DOCS_TABLE[1] + after
+    text = replaced(path.read_text(encoding="utf-8"), DOCS_TABLE, table(section_order(root)))
+    return replaced(text, CODES_TABLE, codes.table())
 
 
 def out_of_step(root=ROOT):

@@ -10,6 +10,7 @@ import pytest
 
 from mlp_helpers import checks, grading
 from mlp_helpers.checks import registry as parts
+from mlp_helpers.checks.engine import codes
 from mlp_helpers.checks.kernel import edition
 from mlp_helpers.grading.judge import calls_in
 
@@ -78,6 +79,16 @@ def test_sync_writes_a_records_points_into_its_cell_heading_and_table(monkeypatc
     assert "| 2. `relu_derivative` | 5 |" in cells[0].source
     assert any(cell.source.startswith("## 2. Its derivative, from the activation (5 points)")
                for cell in cells)
+
+
+def test_a_diagnosis_code_is_written_once_and_the_sync_writes_its_row(monkeypatch):
+    new = codes.Code("dead-units", "units that never activate", "`np.maximum(z, 0) * 0`",
+                     "Every unit is 0 on every example.", "relu-dead")
+    monkeypatch.setattr(codes, "RECORDS", (*codes.RECORDS, new))
+    text = sync_parts.synced_docs(REPO / "docs" / "diagnoses.md")
+    assert ('| `dead-units` | units that never activate | `np.maximum(z, 0) * 0` | "Every unit '
+            'is 0 on every example." | `relu-dead` |\n<!-- end of diagnosis codes -->') in text
+    assert [code.name for code in codes.RECORDS[:-1]] == list(checks.CODES)
 
 
 def test_sync_adds_the_test_cell_of_a_part_that_has_none():

@@ -7,23 +7,11 @@ correctly, or a ``Diagnosis`` naming the mistake; ``check_<name>`` turns a diagn
 
 from dataclasses import dataclass
 
-CODES = (
-    "loss-not-gradient", "sum-not-mean", "mean-twice", "sign", "derivative-missing",
-    "derivative-twice", "one-minus-activation", "missing-transpose", "wrong-activation",
-    "bias-not-summed", "mutates-input", "unstable", "calls-reference", "wrong-shape",
-    "symmetric-init", "bias-not-updated",
-    # Named from real student code (issue 16): tests/student_bank/wild.
-    "precedence", "wrong-formula", "derivative-of-error", "weights-skipped", "perturbs-all",
-    "norm-ratio", "wrong-axis", "mean-over-entries", "inconsistent-scale",
-    # Assignment 4 (why a network does not learn).
-    "derivative-at-zero", "init-scale", "ignores-rng",
-    # A numerical gradient that moves copies of x (issue 23).
-    "perturbs-copy",
-    # Assignment 5 (Adam and BatchNorm).
-    "no-bias-correction", "eps-inside-root", "moment-not-squared", "step-not-advanced",
-    "missing-path", "unbiased-variance",
-    "other",
-)
+from mlp_helpers.checks.engine.codes import RECORDS
+
+# The diagnosis codes, each with what it names and an example (``codes.RECORDS``).
+CODES = tuple(code.name for code in RECORDS)
+
 
 @dataclass(frozen=True)
 class Diagnosis:
