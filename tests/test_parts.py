@@ -103,6 +103,12 @@ def test_sync_adds_the_test_cell_of_a_part_that_has_none():
                                                           for cell in original.cells]
 
 
+def test_the_assignments_are_the_folders_of_source_and_the_records_name_them():
+    # grading.ASSIGNMENTS comes from the records, the Makefile's from source/'s notebooks.
+    folders = sorted(path.parent.name for path in (REPO / "source").glob("*/*.ipynb"))
+    assert folders == list(grading.ASSIGNMENTS)
+
+
 @pytest.mark.parametrize("assignment", grading.ASSIGNMENTS)
 def test_every_test_cell_checks_a_recorded_part_worth_the_recorded_points(assignment):
     source = nbformat.read(REPO / "source" / assignment / f"{assignment}.ipynb", as_version=4)
