@@ -10,7 +10,7 @@ import pytest
 from student_bank import autograd as bank
 
 from mlp_helpers import checks
-from mlp_helpers.checks.engine.fixtures import fresh
+from mlp_helpers.checks.engine.fixtures import fresh, standard_cases
 from mlp_helpers.checks.kernel import edition
 from mlp_helpers.checks.parts import freeform_mnist_10 as ten_class
 from mlp_helpers.optimisers import adam_state, adam_step
@@ -89,3 +89,12 @@ def test_a_change_inside_a_cache_or_a_state_is_named_where_it_is(part, answer, w
     assert found.code == "mutates-input"
     assert found.message.startswith(f"`{part}` modified {where} in place")
     assert "nor what a tuple or a dict passed to them holds" in found.message
+
+
+def test_the_float32_role_casts_the_arrays_of_a_cache_and_keeps_its_shape():
+    def make(rng, n):
+        return rng.normal(size=(n, 2)), (rng.normal(size=(n, 2)), (n, 2))
+
+    cases = standard_cases(make, [[(3,)], (1,), (2,), (2,), (4,)], seed=5, keys="n")
+    dout, (x, shape) = next(case for case in cases if case.float32).args
+    assert (dout.dtype, x.dtype, shape) == (np.float32, np.float32, (2, 2))

@@ -58,10 +58,11 @@ def standard_cases(make, shapes, seed, keys="nuv", extra=(), last=ONE_MORE_SHAPE
     ``relative_error``'s fixtures are pairs ``(x, y)`` built from each other, written by hand
     in these roles (one entry where the others have one example), and ``numerical_gradient``'s
     are functions of an ``x`` it must write to (one entry, three axes, another ``h``). Those of
-    assignment 5 but ``tanh_derivative`` write these roles by hand: their arguments hold a
-    cache, an optimiser's state or a target shape, which a float32 role casts (or keeps) entry
-    by entry, and their notes name them (``batchnorm_backward`` takes two examples where the
-    others take one: one example has no variance).
+    assignment 5 but ``tanh_derivative`` write these roles by hand: their notes name what their
+    arguments hold (a cache, an optimiser's state, a target shape), and ``batchnorm_backward``
+    takes two examples where the others take one (one example has no variance). The float32
+    role casts every array, also inside a tuple, a list or a dict, and keeps the rest (a shape,
+    a step count) as it is.
     """
     rng = seeded(seed)
     visible, *hidden = shapes
@@ -69,7 +70,18 @@ def standard_cases(make, shapes, seed, keys="nuv", extra=(), last=ONE_MORE_SHAPE
     for shape, role in zip(hidden, (ONE_EXAMPLE, FLOAT32, READ_ONLY, last)):
         args = make(rng, *shape)
         if role.get("float32"):
-            args = tuple(arg.astype(np.float32) for arg in args)
+            args = tuple(map(_float32, args))
         cases.append(Case(args, info=dict(zip(keys, shape)), **role))
     before_last = len(visible) + 3
     return [*cases[:before_last], *extra, *cases[before_last:]]
+
+
+def _float32(arg):
+    """``arg`` with every array in it, also in a tuple, list or dict, cast to float32."""
+    if isinstance(arg, np.ndarray):
+        return arg.astype(np.float32)
+    if isinstance(arg, list | tuple):
+        return type(arg)(map(_float32, arg))
+    if isinstance(arg, dict):
+        return {key: _float32(value) for key, value in arg.items()}
+    return arg
