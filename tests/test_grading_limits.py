@@ -7,9 +7,11 @@ newer nbgrader schema, duplicate or missing cell ids, nbgrader metadata of the w
 that is not JSON, a folder, a pipe, a link). With plain ``nbgrader autograde`` (the course's
 config) and with ``grade_class``, the run completes, every honest grade is as it was, a broken
 notebook scores 0 with the reason in its feedback and the log, the grader's memory and the
-feedback pages stay small.
+feedback pages stay small. A grader too starved to read (a loaded machine) holds at most a queue
+of the kernel's output; the rest waits in the kernel.
 """
 
+import asyncio
 import copy
 import itertools
 import json
@@ -18,13 +20,16 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from queue import Empty
 
 import nbformat
 import pytest
+import zmq
 from sandboxing import needs_sandbox
 
 from mlp_helpers import grading
 from mlp_helpers.grading import grade_class
+from mlp_helpers.grading.limits import CappedKernelClient
 
 pytestmark = [pytest.mark.slow, needs_sandbox]
 REPO = Path(__file__).resolve().parents[1]
@@ -232,3 +237,48 @@ def test_grade_class_grades_the_rest_of_the_class_around_broken_notebooks(tmp_pa
         full_scores()
     assert all(score == 0 for student in ("schema_99", "a_pipe")
                for score in scores[student].values())
+
+
+async def _read_all(channel):
+    received = []
+    while True:
+        try:
+            received.append(await channel.get_msg(timeout=0.5))
+        except Empty:
+            return received
+
+
+async def _flood_a_grader_that_reads_nothing(outputs):
+    """What a grader too starved to read gets of ``outputs`` messages of 1 MB, and its channel."""
+    # The kernel's end of iopub, as ipykernel makes it, with a short queue of its own.
+    context = zmq.Context()
+    kernel = context.socket(zmq.PUB)
+    kernel.sndhwm = 8
+    client = CappedKernelClient(ip="127.0.0.1", iopub_port=kernel.bind_to_random_port(
+        "tcp://127.0.0.1"), shell_port=kernel.bind_to_random_port("tcp://127.0.0.1"))
+    client.start_channels(stdin=False, hb=False, control=False)
+    iopub = client.iopub_channel
+    for _ in range(100):  # until the grader is subscribed
+        client.session.send(kernel, "stream", {"name": "stdout", "text": "ready"})
+        if await iopub.socket.poll(100):
+            break
+    # What comes while the grader keeps up, it reads as it comes.
+    await _read_all(iopub)
+    kept_up = iopub.full_queues == 0
+    for index in range(outputs):
+        client.session.send(kernel, "stream", {"name": "stdout", "text": f"{index} " + "x" * MB})
+    time.sleep(1)
+    received = await _read_all(iopub)
+    client.stop_channels()
+    kernel.close(linger=0)
+    context.term()
+    return kept_up, received, iopub.full_queues
+
+
+def test_output_a_starved_grader_cannot_read_waits_in_the_kernel_not_in_the_grader():
+    kept_up, received, full_queues = asyncio.run(_flood_a_grader_that_reads_nothing(200))
+    assert kept_up
+    # The grader's queue (32 messages) and ZMQ's buffers held the first; the kernel's own
+    # queue dropped the rest.
+    assert 32 <= len(received) < 100, len(received)
+    assert full_queues >= 1

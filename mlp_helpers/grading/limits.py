@@ -11,6 +11,10 @@ passes a bound pays for it alone:
 
 - a message over ``message_mb`` is dropped before its JSON is decoded (``BoundedChannel``): an
   output counts as cut, a reply as no answer;
+- at most ``iopub_messages`` messages of output wait for the grader to read them (ZMQ's receive
+  queue, ``CappedKernelClient``): a kernel that prints faster than a busy grader reads keeps the
+  rest itself, and drops them when its own queue is full; a cell whose output waited a full
+  queue says that part of it may be missing;
 - a cell keeps at most ``cell_output_mb`` of output and a notebook ``notebook_output_mb``: past
   it, output is dropped as it arrives, with one line in the cell saying so (``BoundedOutputs``);
   the first output of each kind nbgrader scores on (an error, text on stderr, a result) is
@@ -62,6 +66,11 @@ class GradingLimits(Configurable):
     notebook_output_mb = Float(4, help=(
         "Output, in MB, kept from one notebook; past it, each cell keeps only a line saying "
         "its output was dropped. Honest notebooks: at most 48 kB.")).tag(config=True)
+    iopub_messages = Integer(32, help=(
+        "Messages of output a kernel may have waiting for the grader to read them. Past it, "
+        "the kernel keeps the next ones itself (and drops them when its own queue is full), so "
+        "the grader holds at most this many messages, each at most what the kernel's sandbox "
+        "allows. Honest cells: a few messages, read as they come.")).tag(config=True)
     stray_messages = Integer(10000, help=(
         "Messages a kernel may send on iopub, per notebook, while the judge waits for its "
         "replies (each is read and dropped unread). Past it the judge gets no more answers "
@@ -83,13 +92,32 @@ class BoundedChannel(AsyncZMQSocketChannel):
 
     ZMQ hands over a message whole; one over the limit is dropped before its JSON is decoded
     (which takes three times its size), and stands as an empty output on iopub, or as an error
-    reply on shell, so that whoever waits for it still hears of it.
+    reply on shell, so that whoever waits for it still hears of it. ``full_queues`` counts the
+    times the grader read a whole queue of messages (``queue_length`` in a row) without the
+    socket ever emptying: it fell behind, and the kernel may have dropped what came next.
     """
 
     max_bytes = None
+    queue_length = None
+    full_queues = 0
+    _waiting = 0
 
     async def _recv(self, **kwargs):
-        return self.decode(await self.socket.recv_multipart(copy=False))
+        frames = await self.socket.recv_multipart(copy=False)
+        self._count_waiting()
+        return self.decode(frames)
+
+    def _count_waiting(self):
+        # Counted in messages read while more waited; a queue's worth means it was full.
+        if self.queue_length is None:
+            return
+        if not self.socket.get(zmq.EVENTS) & zmq.POLLIN:
+            self._waiting = 0
+            return
+        self._waiting += 1
+        if self._waiting >= self.queue_length:
+            self._waiting = 0
+            self.full_queues += 1
 
     def decode(self, frames):
         """The message of these raw ``frames``, or its stand-in if it is too large."""
@@ -121,7 +149,12 @@ def _small_json(frame):
 
 
 class CappedKernelClient(AsyncKernelClient):
-    """jupyter_client's client, which decodes no message over ``message_mb``."""
+    """jupyter_client's client, which decodes no message over ``message_mb``.
+
+    Its iopub socket queues at most ``iopub_messages`` messages (ZMQ's ``RCVHWM``): ZMQ receives
+    on a thread of its own, which keeps filling the queue while the grader, starved on a loaded
+    machine, falls behind; without the bound, a flood of output was held there whole (1 GB).
+    """
 
     shell_channel_class = Type(BoundedChannel)
     iopub_channel_class = Type(BoundedChannel)
@@ -131,6 +164,13 @@ class CappedKernelClient(AsyncKernelClient):
         super().start_channels(*args, **kwargs)
         limit = int(GradingLimits(parent=self).message_mb * MB)
         self.shell_channel.max_bytes = self.iopub_channel.max_bytes = limit
+        self.iopub_channel.queue_length = GradingLimits(parent=self).iopub_messages
+
+    def connect_iopub(self, identity=None):
+        """The iopub socket, whose receive queue holds at most ``iopub_messages`` messages."""
+        socket = super().connect_iopub(identity)
+        socket.rcvhwm = GradingLimits(parent=self).iopub_messages
+        return socket
 
 
 def size(value):
@@ -198,6 +238,7 @@ class BoundedOutputs:
         self._spent = {"notebook": 0, "stray messages": 0, "stray bytes": 0}
         self._cell_spent = {}
         self._cut = set()
+        self._full_queues, self._behind = 0, set()
 
     def _afford(self, cell_index, amount):
         """Whether ``amount`` more characters of output fit; if so, they are spent."""
@@ -211,6 +252,7 @@ class BoundedOutputs:
 
     def output(self, outs, msg, display_id, cell_index):
         """Add an output to the cell, within the cell's and the notebook's bounds."""
+        self._tell_full_queue(outs, cell_index)
         content = msg.get("content") or {}
         amount = content.get("refused") or size(content)
         if "refused" not in content and self._afford(cell_index, amount):
@@ -229,6 +271,21 @@ class BoundedOutputs:
             return super().output(outs, {**msg, "content": _shortened(content, kind)}, None,
                                   cell_index)
         return None
+
+    def _tell_full_queue(self, outs, cell_index):
+        """Say once in the cell if the grader fell a full queue behind its output."""
+        full = self.kc.iopub_channel.full_queues
+        if full == self._full_queues:
+            return
+        self._full_queues = full
+        if cell_index not in self._behind:
+            self._behind.add(cell_index)
+            self.log.warning("Cell %s: output came faster than the grader read it; the kernel "
+                             "may have dropped some.", cell_index)
+            outs.append(new_output("stream", name="stdout", text=(
+                f"[This cell sent output faster than the grader could read it, and the grader "
+                f"holds at most {self.limits.iopub_messages} messages waiting: part of this "
+                "cell's output may be missing here.]\n")))
 
     def _cut_note(self, cell_index, amount):
         cell_mb = self.limits.cell_output_mb
