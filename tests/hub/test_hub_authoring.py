@@ -323,25 +323,28 @@ def test_in_the_browser_the_create_assignment_panel_writes_the_question(hub, aut
     expect(cells.first).to_be_visible()
     page.get_by_role("tab", name="Create Assignment").click()
     widgets = page.locator("#nbgrader-create_assignemnt .nbgrader-CellWidget")
-    for index, (source, kind, grade_id, points) in enumerate(
-            [(SOLUTION, "solution", "tanh_derivative", None),
-             (TEST, "tests", "test_tanh_derivative", "2")], start=1):
-        # A code cell below the last (B, in command mode), its code, then its type in the panel.
-        cells.last.click()
-        page.keyboard.press("Escape")
-        page.keyboard.press("b")
-        expect(cells).to_have_count(index + 1)
-        cells.nth(index).locator(".cm-content").click()
-        page.keyboard.insert_text(source)
-        page.keyboard.press("Escape")
-        widget = widgets.nth(index)
-        widget.locator(".nbgrader-CellType select").select_option(kind)
-        for field, value in (("CellId", grade_id), ("CellPoints", points)):
-            if value is not None:
-                widget.locator(f".nbgrader-{field} input").fill(value)
-                widget.locator(f".nbgrader-{field} input").blur()
-    page.keyboard.press("Control+s")
-    expect(page.locator(".jp-mod-dirty")).to_have_count(0)
+    try:
+        for index, (source, kind, grade_id, points) in enumerate(
+                [(SOLUTION, "solution", "tanh_derivative", None),
+                 (TEST, "tests", "test_tanh_derivative", "2")], start=1):
+            # A code cell below the last (B, in command mode), its code, its type in the panel.
+            cells.last.click()
+            page.keyboard.press("Escape")
+            page.keyboard.press("b")
+            expect(cells).to_have_count(index + 1)
+            cells.nth(index).locator(".cm-content").click()
+            page.keyboard.insert_text(source)
+            page.keyboard.press("Escape")
+            widget = widgets.nth(index)
+            widget.locator(".nbgrader-CellType select").select_option(kind)
+            for field, value in (("CellId", grade_id), ("CellPoints", points)):
+                if value is not None:
+                    widget.locator(f".nbgrader-{field} input").fill(value)
+                    widget.locator(f".nbgrader-{field} input").blur()
+        page.keyboard.press("Control+s")
+        expect(page.locator(".jp-mod-dirty")).to_have_count(0)
+    finally:  # what the instructor saw, kept for when this fails
+        page.screenshot(path=str(REPO / "test-artifacts" / "hub-instructor-makes-a-question.png"))
     made = nbformat.read(notebook, as_version=4)
     assert [cell.source.strip() for cell in made.cells[1:]] == [SOLUTION.strip(), TEST.strip()]
     assert [cell.metadata.get("nbgrader") for cell in made.cells[1:]] == [ANSWER_CELL, TESTS_CELL]
