@@ -39,6 +39,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from nbgrader.api import Gradebook
 
 from mlp_helpers.grading import notebooks as grading_notebooks
 
@@ -550,6 +551,22 @@ def test_a_student_sees_their_assignments_and_validate_and_no_grading_tools(hub,
     page.context.close()
 
 
+def _course_files(course_dir):
+    """Every file of the course folder but the gradebook (a database: its bytes move)."""
+    return {path: path.read_bytes() for path in course_dir.rglob("*")
+            if path.is_file() and path.name != "gradebook.db"}
+
+
+def _gradebook(course_dir):
+    """``(students, {(student, assignment): score})`` in the course's gradebook."""
+    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gradebook:
+        students = {student.id for student in gradebook.students}
+        grades = {(submission.student.id, submission.assignment.name): submission.score
+                  for assignment in gradebook.assignments
+                  for submission in assignment.submissions}
+    return students, grades
+
+
 def test_a_student_added_to_the_roster_later_logs_in_once_the_hub_restarts(hub):
     # Run last: it restarts the hub, which stops everyone's server.
     late = f"bh{hub.tag}-s5"
@@ -560,15 +577,20 @@ def test_a_student_added_to_the_roster_later_logs_in_once_the_hub_restarts(hub):
     course_dir = Path(hub.settings["course_dir"])
     edited = course_dir / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     edited.write_bytes(edited.read_bytes() + b"\n")  # as an instructor's edit would
-    before = {path: path.read_bytes() for path in course_dir.rglob("*") if path.is_file()}
+    before = _course_files(course_dir)
+    students_before, grades_before = _gradebook(course_dir)
     again = hub.setup()
     assert again.returncode == 0, again.stdout[-2000:] + again.stderr[-3000:]
     assert again.stdout.count("7 people") == 1, again.stdout
     assert ("kept from the earlier set-up: course_dir, exchange, grader, authenticator, ip, port, "
             "formgrader_port, ssl_cert, ssl_key") in again.stdout
     subprocess.run(["chpasswd"], input=f"{late}:{hub.passwords[late]}\n", text=True, check=True)
-    # The course so far (the instructor's edits, the gradebook, submissions) is kept as it was.
-    assert {path: path.read_bytes() for path in course_dir.rglob("*") if path.is_file()} == before
+    # The course so far (the instructor's edits, the submissions, every grade) is kept as it
+    # was; the gradebook gains the late student.
+    assert _course_files(course_dir) == before
+    students_after, grades_after = _gradebook(course_dir)
+    assert students_after == students_before | {late}
+    assert grades_after == grades_before
     assert json.loads((PREFIX / "etc" / "hub.json").read_text()) == hub.settings
 
     # The hub reads the roster when it starts: until then the new student is refused.
