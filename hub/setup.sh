@@ -69,11 +69,15 @@ JSON
     # `python`), not a login shell, whose /etc/profile resets PATH. (The files of
     # jupyter_server_config.d/ set extensions only.)
     cat > "$etc/jupyter_server_config.json" <<'JSON'
-{"ServerApp": {"terminado_settings": {"shell_command": ["/bin/bash"]}}}
+{"ServerApp": {"terminado_settings": {"shell_command": ["/bin/bash"]}},
+ "LabApp": {"custom_css": true}}
 JSON
     # The course's JupyterLab defaults (jupyter/README.md): no news pop-up, no update check (a
     # class server need not reach the internet), Markdown opens rendered.
     install -m 644 "$REPO/jupyter/labconfig/default_setting_overrides.json" "$etc/labconfig/"
+    # The course's stylesheet (jupyter/README.md): the Validate dialog's messages wrap.
+    install -D -m 644 "$REPO/jupyter/custom/custom.css" "$etc/custom/custom.css"
+    install -m 644 "$REPO/jupyter/jupyter_server_config.py" "$etc/jupyter_server_config.py"
     # Grading refuses when the course's nbgrader_config.py does not load (grading_guard.py).
     install -m 644 "$REPO/jupyter/nbgrader_config.py" "$etc/nbgrader_config.py"
     cat > "$etc/labconfig/page_config.json" <<'JSON'
