@@ -14,7 +14,11 @@ from jupyterhub.spawner import LocalProcessSpawner
 from jupyterhub.utils import url_path_join
 from tornado import web
 
+from mlp_helpers.grading.logs import drop_access_lines
+
 c = get_config()  # noqa: F821 (defined by JupyterHub when it loads this file)
+# The hub logs every HTTP request (most of a class's log): only the failed ones are kept.
+drop_access_lines()
 state = Path(os.environ.get("BACKPROP_HUB_STATE", os.getcwd()))
 hub = json.loads((state / "hub.json").read_text())
 people = json.loads((state / "roster.json").read_text())
