@@ -19,7 +19,7 @@ import pkgutil
 import sys
 import types
 
-from mlp_helpers.checks import parts as _parts_package
+import mlp_helpers.checks.parts as _parts_package
 from mlp_helpers.checks.engine.core import CheckFailed
 from mlp_helpers.checks.part import Part
 

@@ -19,6 +19,7 @@ import sys
 import types
 
 from mlp_helpers.checks.engine import guards
+from mlp_helpers.checks.engine.arguments import read_only
 from mlp_helpers.checks.kernel import wire
 
 
@@ -30,8 +31,8 @@ def _resolve(dotted):
 def _arguments(encoded):
     arguments = []
     for value, writable in encoded:
-        if hasattr(value, "flags") and not writable:
-            value.flags.writeable = False
+        if not writable:
+            read_only(value)  # also the arrays a cache tuple or a state dict holds
         arguments.append(value)
     return arguments
 
