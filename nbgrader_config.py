@@ -124,6 +124,7 @@ c.GradingLimits.cell_output_mb = 1
 c.GradingLimits.notebook_output_mb = 4
 c.GradingLimits.stray_messages = 10000
 c.GradingLimits.stray_mb = 64
+c.GradingLimits.iopub_messages = 32
 c.GradingLimits.notebook_file_mb = 8
 c.GradingLimits.cells = 1000
 

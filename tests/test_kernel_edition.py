@@ -122,3 +122,14 @@ def test_code_sent_for_a_training_loop_keeps_the_loop_itself_a_stub():
     assert set(net.backward(activations, Y)) == {"W1", "b1", "W2", "b2"}
     with pytest.raises(kernel_edition.NotJudgedYet):
         kernel_edition.carried(["mlp_helpers.activations"], {"softmax"})
+
+
+def test_code_sent_for_a_sanity_network_carries_the_catalogue_it_is_made_of():
+    # The catalogue of mistakes is a package: what the kernel is sent holds its modules too.
+    sent = dict(kernel_edition.carried(["mlp_helpers.assignments.sanity"], set()))
+    assert {"mlp_helpers.lectures.bugs", "mlp_helpers.lectures.bugs.backward"} <= set(sent)
+    namespace = {}
+    exec(sent["mlp_helpers.lectures.bugs.backward"], namespace)
+    delta = namespace["hidden_delta_one_minus_activation"](np.ones((1, 2)), np.eye(2),
+                                                           np.full((1, 2), 0.25))
+    np.testing.assert_allclose(delta, [[0.75, 0.75]])

@@ -156,10 +156,20 @@ def build(assignment=None):
     return edition
 
 
+def _source(module):
+    """The file of ``module`` (a full dotted name): its ``.py``, or a package's ``__init__.py``."""
+    path = PACKAGE.parent.joinpath(*module.split("."))
+    return path.with_suffix(".py") if path.with_suffix(".py").is_file() else path / "__init__.py"
+
+
 @functools.cache
 def _dependencies(module):
-    """The modules of the package that ``module`` (a full dotted name) imports by name."""
-    path = PACKAGE.parent.joinpath(*module.split(".")).with_suffix(".py")
+    """The modules of the package that ``module`` (a full dotted name) imports by name.
+
+    A package counts only if the edition changes it (``lectures.bugs``, whose ``__init__``
+    gathers its modules' names); the others stay the kernel's.
+    """
+    path = _source(module)
     found = set()
     # At the top of the module only: what a function imports when called is not needed to run
     # the module's code the kernel is sent for.
@@ -171,8 +181,11 @@ def _dependencies(module):
             names = [alias.name for alias in node.names]
         for name in names:
             parts = name.split(".")
-            if parts[0] == "mlp_helpers" and PACKAGE.parent.joinpath(*parts).with_suffix(
-                    ".py").is_file():
+            if parts[0] != "mlp_helpers":
+                continue
+            if PACKAGE.parent.joinpath(*parts).with_suffix(".py").is_file() or (
+                    PACKAGE.parent.joinpath(*parts, "__init__.py").is_file()
+                    and is_stubbed(name)):
                 found.add(name)
     return found
 
@@ -238,7 +251,6 @@ def _carried(modules, pending):
         short = name.removeprefix("mlp_helpers.")
         own = {qualname.removeprefix(f"{short}.") for qualname in stubbed
                if qualname.startswith(f"{short}.")}
-        path = PACKAGE.parent.joinpath(*name.split(".")).with_suffix(".py")
-        source = path.read_text()
+        source = _source(name).read_text()
         sent.append([name, edited(source, name, own) if own else source])
     return sent
