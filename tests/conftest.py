@@ -16,10 +16,15 @@ import numpy as np
 import pytest
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
-    """Headless Debian Chromium, one per test process: Playwright's sync API runs once a process
-    (the browser tests and the hub's share it)."""
+    """Headless Debian Chromium, for one test module.
+
+    Playwright's sync API runs its event loop in a greenlet of the test's thread and leaves it
+    marked as running there while it is started: ``asyncio.run`` and Python 3.11's ``ast.parse``
+    then fail in any later test of the same process. So it is stopped after each module, and a
+    module that needs both runs its own event loop in a thread (``tests/hub``).
+    """
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -17,6 +17,7 @@ with the Create Assignment panel, which writes the metadata the API steps write.
 """
 
 import asyncio
+import concurrent.futures
 import json
 import pwd
 import re
@@ -121,7 +122,9 @@ def in_terminal(hub, person, line, timeout=120):
         return shown
 
     try:
-        return asyncio.run(asyncio.wait_for(session(), timeout))
+        # In a thread of its own: Playwright's event loop is marked running in this one.
+        with concurrent.futures.ThreadPoolExecutor(1) as thread:
+            return thread.submit(asyncio.run, asyncio.wait_for(session(), timeout)).result()
     finally:
         hub.call(f"/user/{person}/api/terminals/{name}", method="DELETE",
                  token=hub.tokens[person])

@@ -97,13 +97,18 @@ def diagnose_run_causes(run_causes, hidden=True, expected=None):
     return None
 
 
-def _seeds(hidden):
+def _seed_groups(hidden):
+    """The groups of seeds a fixed run is trained on: its own; the test's three; the grader's.
+
+    When graded, the test's three seeds (trained once a grading process, ``_trained``) and three
+    of the grader's own: a run must learn on most of each group.
+    """
     if not hidden:
-        return [0]
+        return [[0]]
     if salt():
         rng = seeded(11)
-        return [int(seed) for seed in rng.integers(1, 10_000, size=3)]
-    return [0, 1, 2]
+        return [[0, 1, 2], [int(seed) for seed in rng.integers(1, 10_000, size=3)]]
+    return [[0, 1, 2]]
 
 
 @lru_cache(maxsize=64)
@@ -136,8 +141,8 @@ def _failures(settings, seeds):
 def diagnose_fixed_settings(fixed_settings, hidden=True):
     """Train each run with the student's settings; each fixed run must learn.
 
-    On each run's seed (the visible test), then on three seeds (the grader's own when it
-    judges): a fixed run may fail on one of them (an unlucky start), not on two.
+    On each run's seed (the visible test), then on three seeds, and, when graded, on three of
+    the grader's own too: a fixed run may fail on one of three (an unlucky start), not on two.
     """
     found = _causes_form(fixed_settings, "fixed_settings")
     if found:
@@ -148,8 +153,10 @@ def diagnose_fixed_settings(fixed_settings, hidden=True):
             return Diagnosis("other", f"`fixed_settings[{run!r}]`: {wrong[0]}. Start from the "
                              f"run's own settings, `broken_runs.RUNS[{run!r}]`, and change what "
                              "is wrong.")
-        seeds = _seeds(hidden)
-        failed = _failures(fixed_settings[run], seeds)
+        for seeds in _seed_groups(hidden):
+            failed = _failures(fixed_settings[run], seeds)
+            if len(failed) > len(seeds) // 2:
+                break
         if len(failed) > len(seeds) // 2:
             seed, record = failed[0]
             loss = record["loss"]

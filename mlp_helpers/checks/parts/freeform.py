@@ -82,10 +82,11 @@ _PASSED_RUNS = {}
 
 
 def diagnose_train_xor(student, hidden=True):
-    """Train with the student's loop (and the reference rules) and judge the run."""
+    """Train with the student's loop (and the reference rules) and judge the run.
+
+    XOR at the test's settings; when graded, then XNOR at new seeds (``_trained_on_something_new``).
+    """
     found = absent("train_xor", student)
-    if salt() and not found:
-        return _trained_on_something_new(student)
     X, Y = xor()
     runs = [(), (("hidden_units", 8), ("seed", 1))][:2 if hidden else 1]
     for run_key in runs:
@@ -103,6 +104,8 @@ def diagnose_train_xor(student, hidden=True):
                  or _trained("train_xor", outcome.value[0], X, Y))
         if not found:
             _PASSED_RUNS.setdefault(id(student), (student, set()))[1].add(run_key)
+    if salt() and not found:
+        return _trained_on_something_new(student)
     return found
 
 
@@ -227,7 +230,7 @@ def diagnose_matching_learning_rate(student, hidden=True):
 PARTS = (
     Part("train_xor", "01_xor", 3, "`train_xor(X, Y, hidden_units=5, lr, epochs, seed=0)`",
          "trained with the reference helpers: XOR solved, every parameter moved; when graded, "
-         "on XNOR at new seeds instead", diagnose=diagnose_train_xor, network=True,
+         "also XNOR at new seeds", diagnose=diagnose_train_xor, network=True,
          implemented_by=TRAINING_LOOP),
     Part("xor_loss_and_gradients", "02_mse_gradient", 3,
          "`xor_loss_and_gradients(params, X, Y)`",
