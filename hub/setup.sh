@@ -78,6 +78,13 @@ JSON
     # The course's stylesheet (jupyter/README.md): the Validate dialog's messages wrap.
     install -D -m 644 "$REPO/jupyter/custom/custom.css" "$etc/custom/custom.css"
     install -m 644 "$REPO/jupyter/jupyter_server_config.py" "$etc/jupyter_server_config.py"
+    cat >> "$etc/jupyter_server_config.py" <<'PY'
+
+# On the hub, each server logs only the requests that failed: the hub's log gathers them all.
+from mlp_helpers.grading.logs import drop_access_lines  # noqa: E402
+
+drop_access_lines()
+PY
     # Grading refuses when the course's nbgrader_config.py does not load (grading_guard.py).
     install -m 644 "$REPO/jupyter/nbgrader_config.py" "$etc/nbgrader_config.py"
     cat > "$etc/labconfig/page_config.json" <<'JSON'

@@ -18,6 +18,7 @@ It will not run where a class is already set up (it would share that class's acc
 
 import contextlib
 import csv
+import fcntl
 import http.cookiejar
 import json
 import os
@@ -180,6 +181,17 @@ def _certificate(folder):
 
 @pytest.fixture(scope="module")
 def hub():
+    """A class set up by hub/setup.sh and its hub, started; everything of it removed after.
+
+    Every module of tests/hub/ sets up its own class with the defaults (ports, folders, accounts):
+    one at a time, even when pytest-xdist runs two of them on two workers.
+    """
+    with open(Path(tempfile.gettempdir()) / "backprop-hub-test.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield from _hub()
+
+
+def _hub():
     found = _a_class_is_set_up()
     if found:
         pytest.skip("a class is set up on this machine (" + ", ".join(found) + "): the hub "
