@@ -117,8 +117,8 @@ c.Autograde.exporter_class = CheckedNotebookExporter
 # What one notebook may cost the grader, far above what the honest notebooks use (measured:
 # 47 kB of output in a cell, 48 kB in a notebook, replies of 72 kB, files of 71 kB, 26 cells).
 # Past a bound, output is dropped as it arrives with a line saying so, the judge stops asking
-# a kernel that floods it, and a notebook too large to read scores 0 (help: mlp_helpers/
-# grading_limits.py).
+# a kernel that floods it, and a notebook too large to read scores 0 (help:
+# mlp_helpers/grading/limits.py).
 c.GradingLimits.message_mb = 16
 c.GradingLimits.cell_output_mb = 1
 c.GradingLimits.notebook_output_mb = 4

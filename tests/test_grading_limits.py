@@ -29,7 +29,7 @@ from sandboxing import needs_sandbox
 
 from mlp_helpers import grading
 from mlp_helpers.grading import grade_class
-from mlp_helpers.grading.limits import CappedKernelClient
+from mlp_helpers.grading.channel import CappedKernelClient
 
 pytestmark = [pytest.mark.slow, needs_sandbox]
 REPO = Path(__file__).resolve().parents[1]

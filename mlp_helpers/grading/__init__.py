@@ -5,12 +5,14 @@
   steps in one process; ``grade_class`` grades a class on every core.
 - nbgrader's plug-ins, set in ``nbgrader_config.py``: ``execute`` (the kernel, restarted when a
   judge request kills it), ``judge`` (every graded test cell decided here), ``questions`` (the
-  instructor's own assert cells), ``limits`` and ``ungradable`` (what one submission may cost),
-  ``cells`` and ``notebooks`` (cell metadata and tracebacks), ``html`` and ``feedback_page``
-  (pages without the student's scripts), ``collect`` (what nbgrader takes from the exchange),
-  ``guard`` (refusing to grade when the course's plug-ins do not load), ``logs``.
+  instructor's own assert cells), ``limits`` (the bounds), ``channel`` and ``outputs`` (the
+  kernel's messages and a cell's outputs within them), ``ungradable`` (a notebook that cannot be
+  graded), ``cells`` and ``notebooks`` (cell metadata and tracebacks), ``html`` and
+  ``feedback_page`` (pages without the student's scripts, their maths typeset), ``collect``
+  (what nbgrader takes from the exchange), ``guard`` (refusing to grade when the course's
+  plug-ins do not load), ``logs``; ``lms`` exports grades for Canvas and Moodle.
 - ``sandbox``: bubblewrap around every grading kernel, which imports the package's kernel
-  edition (``checks.kernel_edition``: without the references of the parts being graded).
+  edition (``checks.kernel.edition``: without the references of the parts being graded).
 """
 
 from mlp_helpers.grading.course import (

@@ -28,7 +28,7 @@ from traitlets import Integer
 from mlp_helpers.checks.kernel.remote import Kernel
 from mlp_helpers.grading import judge as grading_judge
 from mlp_helpers.grading import sandbox
-from mlp_helpers.grading.limits import BoundedOutputs
+from mlp_helpers.grading.outputs import BoundedOutputs
 from mlp_helpers.grading.sandbox.kernel import SandboxedKernelManager
 
 KERNEL_DIED = ("this cell stopped the Python kernel (os._exit, a crash, or running out of "

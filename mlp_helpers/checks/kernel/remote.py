@@ -52,7 +52,7 @@ class Kernel:
 
     ``ask(code, user_expressions)`` runs ``code`` silently in the kernel and returns the
     content of its ``execute_reply``, or ``{}`` when none came (the grader's is
-    ``grading.limits.BoundedOutputs.ask``). ``revive()``, called after a request that got no
+    ``grading.outputs.BoundedOutputs.ask``). ``revive()``, called after a request that got no
     answer, starts the kernel again if the request stopped it (``None``: nothing to revive).
     """
 
