@@ -108,11 +108,17 @@ def sanity_report(net, X, Y):
         def f(value, key=key):
             return net.loss({**params, key: value}, X, Y)
         error = max(error, relative_error(grads[key], numerical_gradient(f, params[key].copy())))
-    for _ in range(OVERFIT_STEPS):
-        grads = net.gradients(params, X, Y)
-        params = {key: value - OVERFIT_LR * grads[key] for key, value in params.items()}
     return {"initial_loss": initial,
             "loss_at_chance": bool(abs(initial - chance) <= CHANCE_TOLERANCE * chance),
             "gradient_error": float(error),
             "gradients_agree": bool(error < GRADIENT_CHECK_THRESHOLD),
-            "overfits_tiny_batch": bool(net.loss(params, X, Y) < OVERFIT_LOSS)}
+            "overfits_tiny_batch": bool(overfitted_loss(net, X, Y) < OVERFIT_LOSS)}
+
+
+def overfitted_loss(net, X, Y):
+    """The loss after ``OVERFIT_STEPS`` of gradient descent at ``OVERFIT_LR`` from the start."""
+    params = net.parameters()
+    for _ in range(OVERFIT_STEPS):
+        grads = net.gradients(params, X, Y)
+        params = {key: value - OVERFIT_LR * grads[key] for key, value in params.items()}
+    return net.loss(params, X, Y)
