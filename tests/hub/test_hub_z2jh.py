@@ -208,6 +208,7 @@ def _class():
         for name in ("home", "exchange", "formgrader-home"):
             (root / name).mkdir()
             os.chown(root / name, pod.pw_uid, pod.pw_gid)
+        os.chmod(root / "exchange", 0o1777)  # as nbgrader wants it (and hub/roster.py makes it)
         _course(root / "course", pod)
         _global_nbgrader_config(root / "exchange")
         certificate, key = _certificate(state)
