@@ -24,6 +24,7 @@ import concurrent.futures
 import contextlib
 import csv
 import fcntl
+import grp
 import importlib.util
 import json
 import os
@@ -70,7 +71,8 @@ NOT_SERVED = ("jupyterlab", "notebook", "jupyter_lsp", "jupyter_server_terminals
 
 
 def _free_ports(count):
-    """``count`` ports free on 127.0.0.1 now (none of the one-server hub's)."""
+    """``count`` ports free on 127.0.0.1 now, from the system's ephemeral range (32768 and up
+    on Linux: never the one-server hub's 8000, 8001, 8081 and 9999)."""
     probes = [socket.socket() for _ in range(count)]
     try:
         for probe in probes:
@@ -233,10 +235,8 @@ def _class():
             _wait_for(hub_port)
             processes["formgrader"] = _formgrader(settings, log, hub.url)
         hub.wait("/hub/api/")
-        hub.settings, hub.people, hub.root, hub.log = settings, people, root, log_path
-        hub.formgrader = processes["formgrader"]
-        hub.hub_process = processes["hub"]
-        hub.admin = settings["admin_token"]
+        hub.settings, hub.people, hub.root = settings, people, root
+        hub.formgrader, hub.admin = processes["formgrader"], settings["admin_token"]
         hub.openers = {}
         for name in [name for names in people.values() for name in names]:
             status, location, _, opener = hub.log_in(name, settings["password"])
@@ -269,6 +269,7 @@ def _class():
         shutil.rmtree(root, ignore_errors=True)
         assert not left, f"processes of {POD} were left running: {left}"
         assert not _account_exists(POD), f"the account {POD} is left"
+        assert POD not in {group.gr_name for group in grp.getgrall()}, f"the group {POD} is left"
         assert not root.exists(), f"{root} is left"
         assert (GLOBAL_CONFIG.read_bytes() if GLOBAL_CONFIG.exists() else None) == before
         busy = [port for port in (port, hub_port, proxy_api_port, formgrader_port)
