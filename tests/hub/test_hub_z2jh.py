@@ -329,6 +329,19 @@ def test_every_server_runs_as_the_pods_account_in_its_own_home(z2jh):
     assert Path(f"/proc/{z2jh.formgrader.pid}/cwd").resolve() == z2jh.root / "course"
 
 
+def test_nbgrader_names_a_submission_for_the_hub_user_only_under_the_account_jovyan(z2jh):
+    # Why the pods' account is jovyan (the Jupyter Docker Stacks' name): under any other name,
+    # nbgrader would hand in every student's work in that account's name.
+    student = z2jh.people["student"][0]
+    for account, named in ((POD, student), ("nobody", "nobody")):
+        found = subprocess.run(
+            ["runuser", "-u", account, "--", "env", f"JUPYTERHUB_USER={student}",
+             str(VENV_BIN / "python"), "-c",
+             "from nbgrader.utils import get_username; print(get_username())"],
+            cwd="/", capture_output=True, text=True, check=False)
+        assert found.stdout == f"{named}\n", (account, found.stderr[-2000:])
+
+
 def test_only_instructors_and_graders_reach_the_formgrader(z2jh):
     # Logins (OAuth's stand-in): the roster, with the class's password, and no one else.
     assert z2jh.log_in(z2jh.people["student"][0], "not-the-password")[0] == 403
