@@ -196,15 +196,20 @@ def course_exchange(folder, grader):
                  "made it before the course could; move it away and run this again")
 
 
-def global_nbgrader_config(venv_prefix, exchange):
-    """Write nbgrader's configuration for every user of the venv: the course id and the exchange."""
+def global_nbgrader_config(repo, venv_prefix, exchange):
+    """Write nbgrader's configuration for every user of the venv.
+
+    The repository's ``jupyter/nbgrader_config.py`` (grading refuses when the course folder's
+    own configuration does not load), then the course id and the exchange.
+    """
     folder = Path(venv_prefix) / "etc" / "jupyter"
     folder.mkdir(parents=True, exist_ok=True)
+    guard = (Path(repo) / "jupyter" / "nbgrader_config.py").read_text()
     (folder / "nbgrader_config.py").write_text(
-        "# Written by hub/roster.py: every user of the hub takes the course from this exchange\n"
+        f"{guard}\n"
+        "# Added by hub/roster.py: every user of the hub takes the course from this exchange\n"
         "# (the hub gives every server and the formgrader BACKPROP_EXCHANGE).\n"
-        "import os\n\n"
-        "c = get_config()  # noqa: F821\n"
+        "import os  # noqa: E402\n\n"
         f"c.CourseDirectory.course_id = {COURSE_ID!r}\n"
         f"c.Exchange.root = os.environ.get('BACKPROP_EXCHANGE') or {str(exchange)!r}\n")
 
@@ -287,7 +292,7 @@ def main(argv=None):
     os.chmod(exchange, 0o1777)
     course_exchange(exchange / COURSE_ID, args.grader)
     venv = Path(args.prefix) / "venv"
-    global_nbgrader_config(venv, exchange)
+    global_nbgrader_config(args.repo, venv, exchange)
     # The students in the gradebook, with their names and addresses, before anyone submits:
     # the formgrader lists them, and the LMS export has a row for each, submitted or not.
     gradebook_students(args.course_dir, read_details(args.roster),

@@ -315,6 +315,19 @@ def test_everyone_on_the_roster_logs_in_with_their_password_and_no_one_else(hub)
         assert "Invalid username or password" in page, name
 
 
+def test_the_hubs_nbgrader_settings_refuse_to_grade_without_the_courses_own(hub):
+    """The set-up's global nbgrader_config.py names the course and its exchange and keeps the
+    guard ``make env`` installs: where the course folder's file does not load, no grading."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from mlp_helpers.grading.guard import RefuseToGrade
+
+    config = PyFileConfigLoader(GLOBAL_CONFIG.name, path=str(GLOBAL_CONFIG.parent)).load_config()
+    assert config.CourseDirectory.course_id == COURSE
+    assert config.Autograde.autograde_preprocessors == [RefuseToGrade]
+    assert config.Autograde.sanitize_preprocessors == [RefuseToGrade]
+
+
 def test_a_class_runs_on_the_hub_and_each_person_reaches_only_their_own(hub):
     timings = hub.timings
     (instructor,), (ta,) = hub.people["instructor"], hub.people["grader"]

@@ -101,7 +101,7 @@ def _global_nbgrader_config(exchange):
     spec = importlib.util.spec_from_file_location("roster", REPO / "hub" / "roster.py")
     roster = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(roster)
-    roster.global_nbgrader_config(PREFIX / "venv", exchange)
+    roster.global_nbgrader_config(REPO, PREFIX / "venv", exchange)
 
 
 def _account_exists(name):
