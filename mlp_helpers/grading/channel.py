@@ -3,10 +3,14 @@
 ``CappedKernelClient`` (the client of every grading kernel, ``outputs.BoundedOutputs``) reads
 shell and iopub through ``BoundedChannel``, which drops a message over
 ``GradingLimits.message_mb`` before decoding it, and caps iopub's receive queue at
-``GradingLimits.iopub_messages`` (``limits``).
+``GradingLimits.iopub_messages`` (``limits``). It takes a new kernel as ready as soon as the
+kernel has answered on both channels.
 """
 
 import json
+import math
+import queue
+import time
 
 import zmq
 import zmq.asyncio
@@ -101,3 +105,42 @@ class CappedKernelClient(AsyncKernelClient):
         socket = super().connect_iopub(identity)
         socket.rcvhwm = GradingLimits(parent=self).iopub_messages
         return socket
+
+    async def wait_for_ready(self, timeout=None):
+        """Return once the kernel answers ``kernel_info`` on shell and reports idle on iopub.
+
+        jupyter_client's own then waits for 0.2 s of silence on iopub, which every student's
+        grading paid; here the request's own idle status ends the wait, and any later message
+        belongs to that request, which no cell and no check of the grader waits for.
+        Raises ``RuntimeError`` if the kernel dies, or does not answer within ``timeout``.
+        """
+        deadline = time.monotonic() + (math.inf if timeout is None else timeout)
+        while True:
+            self.kernel_info()
+            try:
+                reply = await self.shell_channel.get_msg(timeout=1)
+            except queue.Empty:
+                reply = None
+            # iopub is connected once the request's idle status arrives there (else: ask again).
+            if (reply is not None and reply["msg_type"] == "kernel_info_reply"
+                    and await self._idle_after(reply["parent_header"].get("msg_id"))):
+                self._handle_kernel_info_reply(reply)
+                return
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+
+    async def _idle_after(self, msg_id, seconds=0.2):
+        """Whether iopub reports, within ``seconds``, the kernel idle after request ``msg_id``."""
+        until = time.monotonic() + seconds
+        while (left := until - time.monotonic()) > 0:
+            try:
+                message = await self.iopub_channel.get_msg(timeout=left)
+            except queue.Empty:
+                return False
+            if (message["msg_type"] == "status"
+                    and message["content"].get("execution_state") == "idle"
+                    and message["parent_header"].get("msg_id") == msg_id):
+                return True
+        return False

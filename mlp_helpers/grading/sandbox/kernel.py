@@ -92,6 +92,11 @@ class SandboxedKernelManager(AsyncKernelManager):
                 shutil.rmtree(self._private, ignore_errors=True)
                 self._private = None
 
+    async def _async_wait(self, pollinterval=0.1):
+        # jupyter_client looks every 0.1 s whether a stopped kernel is gone; a killed sandbox
+        # is gone within milliseconds, and every student waited the whole interval.
+        await super()._async_wait(pollinterval=min(pollinterval, 0.005))
+
     # AsyncKernelManager binds these public names to KernelManager's own coroutines, which
     # would bypass the methods above: nbclient calls cleanup_resources directly when it finds
     # the kernel already dead (it never started, or died in the last cell).
