@@ -4,10 +4,13 @@ Every graded function is checked on a few typical shapes (the visible test), the
 test, on one example, on float32 inputs, on read-only inputs and on one more shape. Every
 fixture's numbers come from ``seeded``: the same in every kernel, unless the grader asks for
 fresh ones (``fresh``), drawn anew for each grading run so that no answer can be prepared.
+Fresh inputs that cost training to draw (``seeded_once``) are drawn once a grading process.
 """
 
 import contextlib
 import contextvars
+import functools
+import secrets
 
 import numpy as np
 
@@ -25,6 +28,21 @@ def seeded(seed):
 def salt():
     """The salt of the fresh fixtures being drawn, or 0 for the standard ones."""
     return _SALT.get()
+
+
+@functools.cache
+def _process_salt():
+    return secrets.randbelow(2**31 - 1) + 1
+
+
+def seeded_once(seed):
+    """``numpy.random.default_rng`` for ``seed`` and a salt drawn once a grading process.
+
+    For fresh inputs that training decides (a network vetted by training it, a run the grader
+    trains): a class's grading process pays for them once, not once a student, and students
+    know them no more than the salt of their own run.
+    """
+    return np.random.default_rng([seed, _process_salt()])
 
 
 @contextlib.contextmanager

@@ -11,7 +11,7 @@ from functools import cache, lru_cache
 
 from mlp_helpers.assignments import broken_runs
 from mlp_helpers.checks.engine.core import Diagnosis
-from mlp_helpers.checks.engine.fixtures import salt, seeded
+from mlp_helpers.checks.engine.fixtures import salt, seeded_once
 from mlp_helpers.checks.engine.running import listed
 from mlp_helpers.checks.part import Part
 
@@ -100,23 +100,24 @@ def diagnose_run_causes(run_causes, hidden=True, expected=None):
 def _seed_groups(hidden):
     """The groups of seeds a fixed run is trained on: its own; the test's three; the grader's.
 
-    When graded, the test's three seeds (trained once a grading process, ``_trained``) and three
-    of the grader's own: a run must learn on most of each group.
+    When graded, the test's three seeds and three of the grader's own, drawn once a grading
+    process: most of a class gives the same fixed settings, and ``_trained`` trains them on each
+    seed once. A run must learn on most of each group.
     """
     if not hidden:
         return [[0]]
     if salt():
-        rng = seeded(11)
+        rng = seeded_once(11)
         return [[0, 1, 2], [int(seed) for seed in rng.integers(1, 10_000, size=3)]]
     return [[0, 1, 2]]
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=256)
 def _trained(settings, seed):
     """``broken_runs.train_run`` of ``settings`` (sorted items) on ``seed``, remembered.
 
     A run is a function of its plain settings and seed, and most of a class gives the same
-    fixed settings: a grading process trains them on the test's seeds once, not once a student.
+    fixed settings: a grading process trains them on each seed once, not once a student.
     """
     return broken_runs.train_run(dict(settings), seed)
 

@@ -4,17 +4,19 @@ The judge hands the student's function ``SanityNetwork``s
 (``mlp_helpers.assignments.sanity``) made from
 plain arguments: healthy ones, which the report must call healthy on every check, and ones
 with a known flaw, which the report must catch on the check that flaw breaks. When graded, the
-networks' seeds and sizes are the grader's own.
+networks' seeds and sizes are the grader's own: drawn once a grading process (each must be shown
+to train), and dealt to the roles in an order of each student's own.
 """
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
 from mlp_helpers.assignments import sanity
 from mlp_helpers.checks.engine.core import Diagnosis
-from mlp_helpers.checks.engine.fixtures import salt, seeded
-from mlp_helpers.checks.engine.running import absent, failed_call, run, shown
+from mlp_helpers.checks.engine.fixtures import salt, seeded, seeded_once
+from mlp_helpers.checks.engine.guards import TIME_LIMIT
+from mlp_helpers.checks.engine.running import Call, absent, failed_call, shown, where
 from mlp_helpers.checks.engine.values import numbers
 from mlp_helpers.checks.part import Part
 from mlp_helpers.data import xor
@@ -76,10 +78,10 @@ def _checkable(units, seed):
     return sanity.overfitted_loss(net, X, Y) < sanity.OVERFIT_LOSS / 2
 
 
-@lru_cache(maxsize=8)
-def _fresh_draws(salt_of_run):
-    """Six ``(hidden_units, seed)`` drawn for a grading run, each checkable (once a process)."""
-    rng = seeded(47)
+@cache
+def _fresh_draws():
+    """Six checkable ``(hidden_units, seed)`` of the grader's, drawn once a grading process."""
+    rng = seeded_once(47)
     draws = []
     while len(draws) < 6:
         draw = (int(rng.integers(3, 7)), int(rng.integers(1, 10_000)))
@@ -90,7 +92,7 @@ def _fresh_draws(salt_of_run):
 
 def _networks(hidden):
     if salt():
-        draws = _fresh_draws(salt())
+        draws = [_fresh_draws()[i] for i in seeded(48).permutation(6)]
     else:
         draws = [(4, 0), (4, 1), (5, 2), (3, 3), (6, 4), (4, 5)]
     # Both backward passes in the visible test: a report that compares only the weights'
@@ -120,39 +122,51 @@ def _form(report):
 
 def diagnose_sanity_report(student, hidden=True):
     """Run the report on healthy and flawed networks, on the four XOR points."""
+    found = absent(NAME, student)
+    if found:
+        return found
     X, y = xor()
     Y = np.hstack([1.0 - y, y])
-    for flaw, units, seed in _networks(hidden):
-        found = absent(NAME, student)
-        if found:
-            return found
-        net = sanity.sanity_network(units, seed, flaw)
-        outcome = run(student, (net, X.copy(), Y.copy()), watch=())
-        found = failed_call(NAME, outcome, outcome.seconds)
-        if found:
-            return found
-        report = outcome.value
-        wrong = _form(report)
-        if wrong:
-            return Diagnosis("wrong-shape", wrong)
-        which = f"(hidden_units={units}, seed={seed})"
-        want = net.loss(net.parameters(), X, Y)
-        got = float(numbers(report["initial_loss"]).reshape(-1)[0])
-        if not abs(got - want) <= 1e-6 * max(abs(want), 1.0):
-            return Diagnosis("other", f"`{NAME}`: report['initial_loss'] is not the network's "
-                             f"loss before training {which}: compute it with net.loss on "
-                             "net.parameters(), before any step.")
-        if flaw is None:
-            unhealthy = [key for key in FLAGS if not report[key]]
-            if unhealthy:
-                key = unhealthy[0]
-                return Diagnosis("other", f"`{NAME}` reports {key}=False for a healthy network "
-                                 f"{which}, though {_HEALTHY_HINT[key]}.")
-            continue
-        key, what, hint = CAUGHT_BY[flaw]
-        if report[key]:
-            return Diagnosis("other", f"`{NAME}` does not catch a network {what} {which}: "
-                             f"report[{key!r}] should be False there. {hint}")
+    nets = [(flaw, units, seed, sanity.sanity_network(units, seed, flaw))
+            for flaw, units, seed in _networks(hidden)]
+    # The first network alone, then the others in one request: a report that never finishes
+    # costs one time limit, a right one two trips to the student's kernel, not one a network.
+    for batch in (nets[:1], nets[1:]):
+        outcomes = where(student).run([Call([net, X.copy(), Y.copy()], seconds=TIME_LIMIT)
+                                       for *_, net in batch])
+        for (flaw, units, seed, net), outcome in zip(batch, outcomes, strict=True):
+            found = _verdict(flaw, f"(hidden_units={units}, seed={seed})", net, outcome, X, Y)
+            if found:
+                return found
+    return None
+
+
+def _verdict(flaw, which, net, outcome, X, Y):
+    """The ``Diagnosis`` of the report ``outcome`` on ``net`` (``flaw``), or ``None``."""
+    found = failed_call(NAME, outcome, outcome.seconds)
+    if found:
+        return found
+    report = outcome.value
+    wrong = _form(report)
+    if wrong:
+        return Diagnosis("wrong-shape", wrong)
+    want = net.loss(net.parameters(), X, Y)
+    got = float(numbers(report["initial_loss"]).reshape(-1)[0])
+    if not abs(got - want) <= 1e-6 * max(abs(want), 1.0):
+        return Diagnosis("other", f"`{NAME}`: report['initial_loss'] is not the network's "
+                         f"loss before training {which}: compute it with net.loss on "
+                         "net.parameters(), before any step.")
+    if flaw is None:
+        unhealthy = [key for key in FLAGS if not report[key]]
+        if unhealthy:
+            key = unhealthy[0]
+            return Diagnosis("other", f"`{NAME}` reports {key}=False for a healthy network "
+                             f"{which}, though {_HEALTHY_HINT[key]}.")
+        return None
+    key, what, hint = CAUGHT_BY[flaw]
+    if report[key]:
+        return Diagnosis("other", f"`{NAME}` does not catch a network {what} {which}: "
+                         f"report[{key!r}] should be False there. {hint}")
     return None
 
 
