@@ -55,7 +55,7 @@ EXCHANGE = Path("/srv/nbgrader/exchange")
 GRADER_ACCOUNT = "grader-backprop"
 GROUPS = ("backprop-instructors", "backprop-graders", "backprop-students")
 STATE = ("hub.json", "roster.json", "jupyterhub.sqlite", "jupyterhub_cookie_secret",
-         "jupyterhub.pid")
+         "jupyterhub.pid", "jupyterhub-proxy.pid")
 GLOBAL_CONFIG = PREFIX / "venv" / "etc" / "jupyter" / "nbgrader_config.py"
 # The hub's defaults: its public port, the proxy's API, the hub's API, the formgrader service.
 PORTS = (8000, 8001, 8081, 9999)
@@ -229,10 +229,13 @@ def _hub():
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-            # A hub that died (or failed to start) leaves its proxy running on the ports; the
-            # proxy stays in the hub's process group.
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
+            # A hub that had to be killed (or failed to start) leaves its proxy running on the
+            # ports: JupyterHub starts it in a session of its own, named in its pid file.
+            with contextlib.suppress(FileNotFoundError, ValueError, ProcessLookupError):
+                os.kill(int((PREFIX / "etc" / "jupyterhub-proxy.pid").read_text()),
+                        signal.SIGKILL)
 
     setup_environment = {**os.environ, "HUB_SSL_CERT": str(certificate), "HUB_SSL_KEY": str(key)}
     try:
@@ -297,6 +300,7 @@ def _hub():
             shutil.copy(base / "hub.log", REPO / "test-artifacts" / "hub.log")
         shutil.rmtree(base, ignore_errors=True)
         assert not _a_class_is_set_up(), "the hub test left a class behind"
+        assert not [port for port in PORTS if _in_use(port)], "the hub test left a port in use"
 
 
 def test_everyone_on_the_roster_logs_in_with_their_password_and_no_one_else(hub):
