@@ -7,7 +7,9 @@ own, registered with the hub by its URL. Here one Unix account made by the test 
 for uid 1000; the hub of /opt/backprop-hub, with ``z2jh_jupyterhub_config.py``, logs the roster
 in with one shared password (OAuth's stand-in: no internet here) and starts every user's server
 as that account in ``<root>/home/<user>``; ``<root>/exchange`` is the shared volume
-(``BACKPROP_EXCHANGE``); the test starts the formgrader itself, as that account, in a copy of
+(``BACKPROP_EXCHANGE``), named in the image's global nbgrader configuration
+(``<root>/image/etc/jupyter``, first on every server's ``JUPYTER_CONFIG_PATH``); the test
+starts the formgrader itself, as that account, in a copy of
 the course (``<root>/course``) whose nbgrader configuration adds
 ``c.ExchangeCollect.check_owner = False``.
 
@@ -23,7 +25,6 @@ import asyncio
 import concurrent.futures
 import contextlib
 import csv
-import fcntl
 import grp
 import importlib.util
 import json
@@ -47,7 +48,6 @@ import pytest
 from test_hub_class import (
     ASSIGNMENT,
     COURSE,
-    GLOBAL_CONFIG,
     PREFIX,
     REPO,
     Hub,
@@ -64,7 +64,6 @@ pytestmark = pytest.mark.slow
 # (nbgrader takes a submission's student from JUPYTERHUB_USER only for an account of that name).
 POD = "jovyan"
 CONFIG = Path(__file__).with_name("z2jh_jupyterhub_config.py")
-LOCK = Path(tempfile.gettempdir()) / "backprop-hub-test.lock"  # the other hub modules' lock
 VENV_BIN = PREFIX / "venv" / "bin"
 # What the one-server hub's formgrader service turns off (hub/jupyterhub_config.py).
 NOT_SERVED = ("jupyterlab", "notebook", "jupyter_lsp", "jupyter_server_terminals")
@@ -96,12 +95,14 @@ def _wait_for(port, timeout=60):
         time.sleep(0.1)
 
 
-def _global_nbgrader_config(exchange):
-    """nbgrader's configuration for every server (course id, exchange), as hub/roster.py writes."""
+def _image_nbgrader_config(image, exchange):
+    """The image's global nbgrader configuration (course id, exchange), as hub/roster.py writes
+    it, in ``image/etc/jupyter``: the folder every server and the formgrader read first."""
     spec = importlib.util.spec_from_file_location("roster", REPO / "hub" / "roster.py")
     roster = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(roster)
-    roster.global_nbgrader_config(REPO, PREFIX / "venv", exchange)
+    roster.global_nbgrader_config(REPO, image, exchange)
+    return image / "etc" / "jupyter"
 
 
 def _account_exists(name):
@@ -132,7 +133,8 @@ def _formgrader(settings, log, hub_url):
         "PATH": f"{VENV_BIN}:/usr/local/bin:/usr/bin:/bin", "OPENBLAS_NUM_THREADS": "1",
         "HOME": str(Path(settings["root"]) / "formgrader-home"), "USER": POD,
         "BACKPROP_EXCHANGE": settings["exchange"],
-        "JUPYTER_CONFIG_PATH": str(PREFIX / "venv" / "etc" / "jupyter-formgrader"),
+        "JUPYTER_CONFIG_PATH": os.pathsep.join([str(PREFIX / "venv" / "etc" / "jupyter-formgrader"),
+                                               settings["image_config"]]),
         "JUPYTERHUB_DEFAULT_URL": "/formgrader",
         # What a service registered by URL is told by its Deployment, not by the hub.
         "JUPYTERHUB_SERVICE_NAME": COURSE,
@@ -178,12 +180,10 @@ def _pod_processes(uid):
 def z2jh():
     """The class in the Zero-to-JupyterHub layout, its hub and formgrader started, then gone.
 
-    It takes the lock of the other hub modules: they rewrite the venv's global nbgrader
-    configuration while they run, and so does this one.
+    It shares nothing with the other hub modules (its own ports, account, folders and global
+    nbgrader configuration, that of the image it stands for), so it runs beside them.
     """
-    with open(LOCK, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        yield from _class()
+    yield from _class()
 
 
 def _class():
@@ -199,7 +199,6 @@ def _class():
     state.mkdir(mode=0o700)
     log_path = root / "hub.log"
     port, hub_port, proxy_api_port, formgrader_port = _free_ports(4)
-    before = GLOBAL_CONFIG.read_bytes() if GLOBAL_CONFIG.exists() else None
     processes, uid = {}, None
     try:
         subprocess.run(["useradd", "--system", "--user-group", "--no-create-home",
@@ -212,12 +211,13 @@ def _class():
             os.chown(root / name, pod.pw_uid, pod.pw_gid)
         os.chmod(root / "exchange", 0o1777)  # as nbgrader wants it (and hub/roster.py makes it)
         _course(root / "course", pod)
-        _global_nbgrader_config(root / "exchange")
+        image_config = _image_nbgrader_config(root / "image", root / "exchange")
         certificate, key = _certificate(state)
         settings = {
             "root": str(root), "pod": POD, "pod_uid": pod.pw_uid, "pod_gid": pod.pw_gid,
             "course_id": COURSE, "course_dir": str(root / "course"),
-            "exchange": str(root / "exchange"), "prefix": str(PREFIX),
+            "exchange": str(root / "exchange"), "image_config": str(image_config),
+            "prefix": str(PREFIX),
             "venv": str(PREFIX / "venv"), "port": port, "hub_port": hub_port,
             "proxy_api_port": proxy_api_port, "formgrader_port": formgrader_port,
             "ssl_cert": str(certificate), "ssl_key": str(key),
@@ -260,10 +260,6 @@ def _class():
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         subprocess.run(["userdel", POD], check=False, capture_output=True)
-        if before is None:
-            GLOBAL_CONFIG.unlink(missing_ok=True)
-        else:
-            GLOBAL_CONFIG.write_bytes(before)
         if log_path.exists() and (REPO / "test-artifacts").is_dir():
             shutil.copy(log_path, REPO / "test-artifacts" / "hub-z2jh.log")
         shutil.rmtree(root, ignore_errors=True)
@@ -271,7 +267,6 @@ def _class():
         assert not _account_exists(POD), f"the account {POD} is left"
         assert POD not in {group.gr_name for group in grp.getgrall()}, f"the group {POD} is left"
         assert not root.exists(), f"{root} is left"
-        assert (GLOBAL_CONFIG.read_bytes() if GLOBAL_CONFIG.exists() else None) == before
         busy = [port for port in (port, hub_port, proxy_api_port, formgrader_port)
                 if _answers(port)]
         assert not busy, f"ports {busy} still answer"

@@ -75,9 +75,11 @@ c.JupyterHub.spawner_class = PodSpawner
 c.Spawner.cmd = [os.path.join(venv_bin, "jupyterhub-singleuser")]
 c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = os.path.join(settings["root"], "home", "{username}")
-# The one shared exchange (a ReadWriteMany volume there), for every server.
+# The one shared exchange (a ReadWriteMany volume there), for every server, and the global
+# nbgrader configuration of the image (its course id and exchange).
 c.Spawner.environment = {"PATH": path, "OPENBLAS_NUM_THREADS": "1",
-                         "BACKPROP_EXCHANGE": settings["exchange"]}
+                         "BACKPROP_EXCHANGE": settings["exchange"],
+                         "JUPYTER_CONFIG_PATH": settings["image_config"]}
 c.Spawner.http_timeout = 60
 c.Spawner.start_timeout = 120
 
