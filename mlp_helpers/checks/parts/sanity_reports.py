@@ -92,7 +92,8 @@ def _fresh_draws():
 
 def _networks(hidden):
     if salt():
-        draws = [_fresh_draws()[i] for i in seeded(48).permutation(6)]
+        pool = _fresh_draws()
+        draws = [pool[i] for i in seeded(48).permutation(len(pool))]
     else:
         draws = [(4, 0), (4, 1), (5, 2), (3, 3), (6, 4), (4, 5)]
     # Both backward passes in the visible test: a report that compares only the weights'
