@@ -43,7 +43,10 @@ install_all() {
     # must read it (a pyenv Python under root's 0700 home would not do).
     [ -x "$PREFIX/venv/bin/python" ] || /usr/bin/python3 -m venv "$PREFIX/venv"
     # The course package is installed as a copy (not editable): the repository may live in a
-    # folder the students must not read.
+    # folder the students must not read. Built afresh: setuptools keeps in build/ every module
+    # an earlier version had, and would install one the course has since removed (a grading
+    # kernel would then find an old reference that its kernel edition does not stub).
+    rm -rf "$REPO/build"
     "$PREFIX/venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-warn-script-location \
         "jupyterhub==$JUPYTERHUB_VERSION" "jupyter-server-mathjax==0.2.6" "$REPO"
     if ! "$PREFIX/node/node_modules/.bin/configurable-http-proxy" --version >/dev/null 2>&1; then

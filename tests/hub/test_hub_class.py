@@ -319,6 +319,19 @@ def test_everyone_on_the_roster_logs_in_with_their_password_and_no_one_else(hub)
         assert "Invalid username or password" in page, name
 
 
+def test_the_hubs_copy_of_the_package_holds_the_repositorys_modules_and_no_others(hub):
+    """A module the course removed must not stay in the hub's venv (an old build left some)."""
+    installed = subprocess.run(
+        [str(PREFIX / "venv" / "bin" / "python"), "-c",
+         "import mlp_helpers, pathlib; print(pathlib.Path(mlp_helpers.__file__).parent)"],
+        capture_output=True, text=True, check=True).stdout.strip()
+
+    def modules(package):
+        return {path.relative_to(package).as_posix() for path in Path(package).rglob("*.py")}
+
+    assert modules(installed) == modules(REPO / "mlp_helpers")
+
+
 def test_the_hubs_nbgrader_settings_refuse_to_grade_without_the_courses_own(hub):
     """The set-up's global nbgrader_config.py names the course and its exchange and keeps the
     guard ``make env`` installs: where the course folder's file does not load, no grading."""
