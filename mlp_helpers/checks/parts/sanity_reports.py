@@ -60,7 +60,11 @@ _HEALTHY_HINT = {
 # to spare on the four XOR points: every gradient entry at least this large (finite differences
 # cannot check a smaller one to a relative 1e-4), its first loss within half the tolerance of
 # chance, and the loss after the overfitting steps under half their target. Otherwise a right
-# report, the course's own included, could call a healthy network unhealthy.
+# report, the course's own included, could call a healthy network unhealthy. Each flawed twin
+# must break its check with as much room: the large initialisation's first loss at least twice
+# the tolerance from chance (1 draw in 1,000 was within it), the wrong backward passes' gradient
+# error at least 10 times the threshold, the equal weights' loss after the steps twice the target.
+# A draw may take any role, so every twin is vetted.
 _SMALLEST_GRADIENT = 1e-5
 
 
@@ -75,7 +79,17 @@ def _checkable(units, seed):
     grads = net.gradients(params, X, Y)
     if min(float(np.abs(value).min()) for value in grads.values()) < _SMALLEST_GRADIENT:
         return False
-    return sanity.overfitted_loss(net, X, Y) < sanity.OVERFIT_LOSS / 2
+    if sanity.overfitted_loss(net, X, Y) >= sanity.OVERFIT_LOSS / 2:
+        return False
+    large = sanity.sanity_network(units, seed, "large-init")
+    if abs(large.loss(large.parameters(), X, Y) - chance) < 2 * sanity.CHANCE_TOLERANCE * chance:
+        return False
+    for flaw in ("backward", "bias-gradient"):
+        report = sanity.sanity_report(sanity.sanity_network(units, seed, flaw), X, Y)
+        if report["gradient_error"] < 10 * GRADIENT_CHECK_THRESHOLD:
+            return False
+    symmetric = sanity.sanity_network(units, seed, "symmetric")
+    return sanity.overfitted_loss(symmetric, X, Y) > 2 * sanity.OVERFIT_LOSS
 
 
 @cache
