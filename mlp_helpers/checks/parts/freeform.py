@@ -84,9 +84,13 @@ _PASSED_RUNS = {}
 def diagnose_train_xor(student, hidden=True):
     """Train with the student's loop (and the reference rules) and judge the run.
 
-    XOR at the test's settings; when graded, then XNOR at new seeds (``_trained_on_something_new``).
+    XOR at the test's settings; when graded, XNOR at new sizes and seeds instead
+    (``_trained_on_something_new``): the grader decides on its fresh problem alone, and asks
+    the test's runs again only to word a mistake as the student saw it.
     """
     found = absent("train_xor", student)
+    if salt() and not found:
+        return _trained_on_something_new(student)
     X, Y = xor()
     runs = [(), (("hidden_units", 8), ("seed", 1))][:2 if hidden else 1]
     for run_key in runs:
@@ -95,18 +99,24 @@ def diagnose_train_xor(student, hidden=True):
         if run_key in _PASSED_RUNS.get(id(student), (None, ()))[1]:
             continue
         kwargs = dict(run_key)
-        units = kwargs.get("hidden_units", 5)
-        outcome = run(student, (X.copy(), Y.copy()), kwargs, swap=_XOR_RULES,
-                      watch=REFERENCE_METHODS)
-        found = (failed_call("train_xor", outcome, outcome.seconds)
-                 or params_and_losses("train_xor", outcome.value, {
-                     "W1": (2, units), "b1": (1, units), "W2": (units, 1), "b2": (1, 1)})
-                 or _trained("train_xor", outcome.value[0], X, Y))
+        found = _xor_run(student, X, Y, kwargs.get("hidden_units", 5), kwargs)
         if not found:
             _PASSED_RUNS.setdefault(id(student), (student, set()))[1].add(run_key)
-    if salt() and not found:
-        return _trained_on_something_new(student)
     return found
+
+
+def _xor_run(student, X, Y, units, kwargs):
+    """What a run of the student's loop on ``X``, ``Y`` with ``kwargs`` shows, or ``None``."""
+    outcome = run(student, (X.copy(), Y.copy()), kwargs, swap=_XOR_RULES, watch=REFERENCE_METHODS)
+    return (failed_call("train_xor", outcome, outcome.seconds)
+            or params_and_losses("train_xor", outcome.value, {
+                "W1": (2, units), "b1": (1, units), "W2": (units, 1), "b2": (1, 1)})
+            or _trained("train_xor", outcome.value[0], X, Y))
+
+
+# Hidden sizes of the grader's runs: never the default 5, so a loop that ignores
+# ``hidden_units`` returns weights of the wrong shape at every try.
+_FRESH_UNITS = (4, 6, 7, 8)
 
 
 def _trained_on_something_new(student):
@@ -119,13 +129,8 @@ def _trained_on_something_new(student):
     Y = 1.0 - Y
     rng = seeded(5)
     for _ in range(3):
-        units, seed = int(rng.integers(4, 9)), int(rng.integers(0, 1000))
-        outcome = run(student, (X.copy(), Y.copy()), {"hidden_units": units, "seed": seed},
-                      swap=_XOR_RULES, watch=REFERENCE_METHODS)
-        found = (failed_call("train_xor", outcome, outcome.seconds)
-                 or params_and_losses("train_xor", outcome.value, {
-                     "W1": (2, units), "b1": (1, units), "W2": (units, 1), "b2": (1, 1)})
-                 or _trained("train_xor", outcome.value[0], X, Y))
+        units, seed = int(rng.choice(_FRESH_UNITS)), int(rng.integers(0, 1000))
+        found = _xor_run(student, X, Y, units, {"hidden_units": units, "seed": seed})
         if found is None:
             return None
     return Diagnosis(found.code, f"{found.message} (This was on data the grader chose: the four "
@@ -230,7 +235,7 @@ def diagnose_matching_learning_rate(student, hidden=True):
 PARTS = (
     Part("train_xor", "01_xor", 3, "`train_xor(X, Y, hidden_units=5, lr, epochs, seed=0)`",
          "trained with the reference helpers: XOR solved, every parameter moved; when graded, "
-         "also XNOR at new seeds", diagnose=diagnose_train_xor, network=True,
+         "XNOR at new sizes and seeds", diagnose=diagnose_train_xor, network=True,
          implemented_by=TRAINING_LOOP),
     Part("xor_loss_and_gradients", "02_mse_gradient", 3,
          "`xor_loss_and_gradients(params, X, Y)`",
