@@ -70,6 +70,7 @@ def formula_modules(assignment=None):
     return sorted(found)
 
 
+@functools.cache  # the package's files are looked at once: each run of a check asks again
 def module_of(name):
     """The module under ``mlp_helpers`` of a function's dotted ``name`` (``"network.MLP.step"``)."""
     parts = name.split(".")
