@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -30,14 +31,15 @@ def stamp(minutes_later):
     return when.strftime("%Y-%m-%d %H:%M:%S.%f %Z")
 
 
-@pytest.fixture
-def course(tmp_path):
-    """A course with 01_xor released, and one honest submission of it by this user."""
-    course = grading.make_course(tmp_path / "course", [ASSIGNMENT], sandboxed=False)
+@pytest.fixture(scope="module")
+def released(tmp_path_factory):
+    """A course with 01_xor released, and one honest submission of it by this user (made once)."""
+    root = tmp_path_factory.mktemp("released")
+    course = grading.make_course(root / "course", [ASSIGNMENT], sandboxed=False)
     grading.generate_assignment(course, ASSIGNMENT)
     released = grading.nbgrader(course, "release_assignment", ASSIGNMENT, "--force")
     assert released.returncode == 0, released.stderr[-2000:]
-    work = tmp_path / "student" / ASSIGNMENT
+    work = root / "student" / ASSIGNMENT
     work.mkdir(parents=True)
     nbformat.write(nbformat.read(course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4),
                    work / f"{ASSIGNMENT}.ipynb")
@@ -47,6 +49,21 @@ def course(tmp_path):
         cwd=work.parent, env=grading.environment(), capture_output=True, text=True, check=False)
     assert submitted.returncode == 0, submitted.stderr[-2000:]
     return course
+
+
+def copied(course, tmp_path):
+    """A copy of ``course`` for one test (its exchange and gradebook too), links kept as links.
+
+    Each test plants and collects in its own copy; the course is built, released and submitted
+    to once (about 5 s of nbgrader's commands) for all of them.
+    """
+    return Path(shutil.copytree(course, tmp_path / "course", symlinks=True))
+
+
+@pytest.fixture
+def course(released, tmp_path):
+    """The released course with its honest submission, this test's own copy."""
+    return copied(released, tmp_path)
 
 
 def inbound(course):
@@ -149,19 +166,27 @@ def submit_as(course, student, notebook, work):
     assert submitted.returncode == 0, submitted.stderr[-2000:]
 
 
-@pytest.fixture
-def shared_uid_class(course, tmp_path):
-    """The course of ``course``, and a submission by each of three students under one uid."""
+@pytest.fixture(scope="module")
+def shared_uid_released(released, tmp_path_factory):
+    """The released course, and a submission by each of three students under one uid."""
     for student in SHARED_UID_CLASS:
         with pytest.raises(KeyError):
             pwd.getpwnam(student)  # no account here, as in the formgrader's pod
-    release = nbformat.read(course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
+    root = tmp_path_factory.mktemp("shared-uid")
+    course = copied(released, root)
     full = grading.fill_in(course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
                            grading.solutions(course / "source" / ASSIGNMENT /
                                              f"{ASSIGNMENT}.ipynb"))
+    release = nbformat.read(course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", 4)
     for student, notebook in zip(SHARED_UID_CLASS, (full, release, full), strict=True):
-        submit_as(course, student, notebook, tmp_path / "servers")
+        submit_as(course, student, notebook, root / "servers")
     return course
+
+
+@pytest.fixture
+def shared_uid_class(shared_uid_released, tmp_path):
+    """The shared-uid class's course, this test's own copy."""
+    return copied(shared_uid_released, tmp_path)
 
 
 def collected_names(course):
