@@ -7,7 +7,11 @@ to the end). The class is graded in rounds, each round autograding every assignm
 so that load on the machine falls on all of them alike.
 
 Per submission, the time is the interval between two consecutive students' autograded notebooks
-being written; the executed notebooks' cell timings say where it goes.
+being written; the executed notebooks' cell timings say where it goes. The ratio to the empty
+notebook is taken round by round, each assignment against the empty notebook graded minutes
+before it, and the median over the rounds is given: on a shared machine the empty notebook's
+own figure moves by half between runs a few minutes apart, and a ratio of two medians taken at
+different times moved with it.
 Run: ``python -m benchmarks.grading`` (``--help`` for the settings).
 """
 
@@ -91,11 +95,27 @@ def breakdown(course, assignment, students):
     return {name: statistics.median(values) for name, values in sorted(parts.items())}
 
 
+def round_ratios(rounds, empty_rounds):
+    """Per round, (median interval in the round) / (the empty notebook's in the same round).
+
+    ``rounds`` and ``empty_rounds``: one list of intervals (seconds) per round, in order. A
+    round where either has no interval gives ``None``.
+    """
+    return [statistics.median(timed) / statistics.median(empty) if timed and empty else None
+            for timed, empty in zip(rounds, empty_rounds, strict=True)]
+
+
+def paired_ratio(rounds, empty_rounds):
+    """The median of ``round_ratios`` over the rounds that have one; ``None`` if none has."""
+    ratios = [ratio for ratio in round_ratios(rounds, empty_rounds) if ratio is not None]
+    return statistics.median(ratios) if ratios else None
+
+
 def main(argv=None):
     """Grade a simulated class in rounds; print and save the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=20)
-    parser.add_argument("--rounds", type=int, default=2, help="the class is graded in this "
+    parser.add_argument("--rounds", type=int, default=4, help="the class is graded in this "
                         "many rounds, each over every assignment")
     parser.add_argument("--assignments", nargs="*", default=None,
                         help="default: every assignment whose source notebook exists")
@@ -108,6 +128,7 @@ def main(argv=None):
     rounds = [students[index::args.rounds] for index in range(args.rounds) if students[index:]]
     calls = {name: [] for name in names}
     intervals = {name: [] for name in names}
+    by_round = {name: [] for name in names}
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as directory:
         course = grading.make_course(directory, assignments)
         submissions = prepare(course, assignments)
@@ -117,7 +138,8 @@ def main(argv=None):
                     grading.submit(course, name, student, submissions[name])
                 calls[name].append((autograde(course, name), len(group)))
                 times = written(course, name, group)
-                intervals[name] += [after - before for before, after in pairwise(times)]
+                by_round[name].append([after - before for before, after in pairwise(times)])
+                intervals[name] += by_round[name][-1]
         results = {}
         for name in names:
             call_seconds = sum(seconds for seconds, _ in calls[name])
@@ -125,6 +147,8 @@ def main(argv=None):
                               summarize([seconds / count for seconds, count in calls[name]]))
             fixed = (call_seconds - per_submission["median"] * args.students) / len(calls[name])
             results[name] = {"per_submission_seconds": per_submission,
+                             "ratio_to_empty_each_round": round_ratios(by_round[name],
+                                                                       by_round[EMPTY]),
                              "autograde_calls_seconds": [seconds for seconds, _ in calls[name]],
                              "fixed_seconds_per_call": fixed,
                              "where_the_time_goes_seconds": breakdown(course, name, students)}
@@ -133,7 +157,8 @@ def main(argv=None):
     print(f"{'assignment':<18} {'s/submission [q1-q3]':>22} {'x empty':>8} {'class of 100':>13}")
     for name, figures in results.items():
         per = figures["per_submission_seconds"]["median"]
-        figures["ratio_to_empty"] = per / empty
+        paired = paired_ratio(by_round[name], by_round[EMPTY])
+        figures["ratio_to_empty"] = per / empty if paired is None else paired
         one_call = per * CLASS_SIZE + figures["fixed_seconds_per_call"]
         figures["class_of_100_minutes"] = one_call / 60
         print(f"{name:<18} {spread(figures['per_submission_seconds'], digits=2):>22} "

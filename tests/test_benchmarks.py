@@ -130,3 +130,16 @@ def test_class_benchmark_figures_render_as_the_readme_table():
     assert "| 2 | 4.2 | 1.25 | 1.44 | 1 |" in lines
     assert lines[-1] == ("With two processes: **4.2 minutes** for 200, over the target of "
                          "4 minutes.")
+
+
+def test_grading_benchmark_compares_each_round_with_the_empty_notebook_of_that_round():
+    from benchmarks.grading import paired_ratio, round_ratios
+
+    # The machine slows down by half in the second round: each round's ratio is still 2.
+    empty = [[0.40, 0.42, 0.38], [0.60, 0.62, 0.58]]
+    timed = [[0.80, 0.84, 0.76], [1.20, 1.24, 1.16]]
+    assert round_ratios(timed, empty) == [2.0, 2.0]
+    assert paired_ratio(timed, empty) == 2.0
+    assert round_ratios([[0.9], []], [[0.3], [0.4]]) == [3.0, None]
+    assert paired_ratio([[0.9], []], [[0.3], [0.4]]) == 3.0
+    assert paired_ratio([[]], [[0.3]]) is None
