@@ -7,6 +7,7 @@ import pytest
 
 import mlp_helpers as mh
 from mlp_helpers import checks
+from mlp_helpers.checks.engine.fixtures import fresh
 
 X_XOR, Y_XOR = mh.xor()
 
@@ -256,6 +257,37 @@ def test_a_run_that_failed_is_trained_and_judged_again():
     first = checks.diagnose("train_xor", train_xor, hidden=False)
     assert checks.diagnose("train_xor", train_xor) == first
     assert train_xor.calls == 2
+
+
+def test_graded_a_right_loop_trains_once_on_the_graders_problem():
+    train_xor = counting(make_train_xor())
+    with fresh(20261207):
+        assert checks.diagnose("train_xor", train_xor) is None
+    assert train_xor.calls == 1  # XNOR at a new size and seed; the test's XOR runs are not asked
+
+
+def test_graded_a_loop_that_ignores_hidden_units_fails_at_every_size_the_grader_draws():
+    def train_xor(X, Y, hidden_units=5, lr=2.0, epochs=2000, seed=0):
+        return make_train_xor()(X, Y, 5, lr, epochs, seed)
+
+    for salt in range(1, 6):
+        with fresh(salt):
+            found = checks.diagnose("train_xor", train_xor)
+        assert found is not None
+        assert "data the grader chose" in found.message
+
+
+def test_graded_a_mistake_the_tests_xor_runs_show_is_worded_on_them():
+    climbing = make_train_xor(step_sign=+1.0)
+    with fresh(7):
+        graded = checks.diagnose("train_xor", climbing)
+    assert "data the grader chose" in graded.message
+    # The grader then asks the test's own runs (grading.judge.verdict): they show the same
+    # mistake, in the words of the run the student saw in their notebook.
+    seen = checks.diagnose("train_xor", climbing)
+    assert seen.code == graded.code
+    assert seen.message.startswith("`train_xor`: the loss went up")
+    assert "data the grader chose" not in seen.message
 
 
 def test_a_loop_that_changes_the_digits_in_place_does_not_change_what_the_next_check_gives():
