@@ -79,3 +79,22 @@ def pytest_terminal_summary(terminalreporter):
             reason = str(skipped[0].longrepr[2]).removeprefix("Skipped: ")
             terminalreporter.write_line(f"NOTE: {len(skipped)} {what} tests skipped: {reason}",
                                         yellow=True, bold=True)
+
+
+# The modules that set up the hub's class with its defaults (ports, folders, accounts) take
+# turns (a lock in test_hub_class.hub). On two workers the second waited for the first, its
+# worker idle meanwhile: pytest-xdist now hands them to one worker, one after the other.
+HUB_CLASS_MODULES = ("tests/hub/test_hub_class.py", "tests/hub/test_hub_authoring.py")
+
+
+def pytest_xdist_make_scheduler(config, log):
+    if config.getoption("dist") != "loadfile":
+        return None  # pytest-xdist's own scheduler for the mode asked
+    from xdist.scheduler import LoadFileScheduling
+
+    class HubModulesTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid):
+            scope = super()._split_scope(nodeid)
+            return HUB_CLASS_MODULES[0] if scope in HUB_CLASS_MODULES else scope
+
+    return HubModulesTogether(config, log)
