@@ -87,6 +87,7 @@ def pytest_terminal_summary(terminalreporter):
 HUB_CLASS_MODULES = ("tests/hub/test_hub_class.py", "tests/hub/test_hub_authoring.py")
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist's: pytest alone runs without it
 def pytest_xdist_make_scheduler(config, log):
     if config.getoption("dist") != "loadfile":
         return None  # pytest-xdist's own scheduler for the mode asked

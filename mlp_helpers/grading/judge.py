@@ -8,10 +8,10 @@ cell calls (read from the cell's text, never run), the grader runs that same che
 calling the student's function in the kernel through ``checks.kernel.remote``, on inputs drawn
 fresh for this grading run (the test's own inputs are asked again only to word a mistake found
 there), so that no prepared answer, patched module, hook or lying object in the kernel can
-decide a score. A test cell that calls
-no check of the course is an instructor's own question: ``grading.questions`` runs its text
-here, the student's names standing for the kernel's. The test cell's outputs are then the
-verdict alone, which is what nbgrader scores and the feedback shows.
+decide a score. A test cell that calls no check of the course is an instructor's own question:
+``grading.questions`` runs its text here, the student's names standing for the kernel's. The
+test cell's outputs are then the verdict alone, which is what nbgrader scores and the feedback
+shows.
 """
 
 import ast
