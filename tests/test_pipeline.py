@@ -396,6 +396,17 @@ BAD = {
             grade=False)), [], None),
         "nan_results": (edit("03_mnist", "cross_entropy_loss", "np.log(np.maximum(p, 1e-300))",
                              "np.log(p)"), ["test_cross_entropy_loss"], "nan"),
+        # Trains honestly, then overwrites what the grader's backward pass recorded in the
+        # kernel with values that are no record: only this part's points go.
+        "forges_the_record": (edit("03_mnist", "train_two_hidden", "    return params, losses",
+                                   "    import gc\n"
+                                   "    from mlp_helpers.checks.engine.swapping import Recorder\n"
+                                   "    for thing in gc.get_objects():\n"
+                                   "        if isinstance(thing, Recorder):\n"
+                                   "            thing.collected[:] = [None, 'junk', [1, [2]], "
+                                   "{'n': 3}, np.full(3, np.inf), np.zeros(40)]\n"
+                                   "    return params, losses"),
+                              ["test_train_two_hidden"], "never called `backward_two_hidden`"),
     },
     "04_not_learning": {
         "names_a_cause_not_on_the_list": (edit("04_not_learning", "run_causes",

@@ -15,7 +15,9 @@ shows.
 """
 
 import ast
+import functools
 import secrets
+import types
 from dataclasses import dataclass
 
 import nbformat
@@ -95,20 +97,25 @@ def _reference_names(part):
 
 def _course_imports(nb):
     """``(module aliases, reference-name aliases)`` bound by the notebook's imports."""
+    return _imports_in(tuple(cell.source for cell in nb.cells if cell.cell_type == "code"))
+
+
+@functools.lru_cache(maxsize=1)  # asked for each graded part of the same notebook
+def _imports_in(sources):
     modules, names = set(), {}
-    for cell in nb.cells:
+    for source in sources:
         try:
-            tree = ast.parse(cell.source) if cell.cell_type == "code" else None
+            tree = ast.parse(source)
         except SyntaxError:
             continue
-        for node in ast.walk(tree) if tree else ():
+        for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 modules |= {alias.asname or alias.name.split(".")[0] for alias in node.names
                             if alias.name.split(".")[0] == "mlp_helpers"}
             elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("mlp_helpers"):
                 for alias in node.names:
                     names[alias.asname or alias.name] = alias.name
-    return modules | set(names), names
+    return frozenset(modules | set(names)), types.MappingProxyType(names)
 
 
 def delegation(nb, part):

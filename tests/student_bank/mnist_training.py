@@ -100,3 +100,58 @@ def train_two_hidden_weights_only(X, Y, layer_sizes=(784, 64, 32, 2), lr=0.5, ep
             total += loss * len(batch)
         losses.append(total / len(X))
     return params, losses
+
+
+@correct("train_two_hidden", "in-place-drop-last", slow=True)
+def train_two_hidden_in_place(X, Y, layer_sizes=(784, 64, 32, 2), lr=0.5, epochs=3, batch_size=32,
+                              seed=0):
+    # Shuffles an index array in place, drops the last incomplete batch, updates in place.
+    rng = np.random.default_rng(seed)
+    params, losses = init_params(layer_sizes, seed=seed), []
+    indices = np.arange(len(X))
+    for _ in range(epochs):
+        rng.shuffle(indices)
+        total = 0.0
+        for start in range(0, len(X) - batch_size + 1, batch_size):
+            batch = indices[start:start + batch_size]
+            activations = forward_two_hidden(X[batch], params)
+            total += cross_entropy_loss(activations[-1], Y[batch])[0]
+            grads = backward_two_hidden(activations, Y[batch], params)
+            for name in params:
+                params[name] -= lr * grads[name]
+        losses.append(total / (len(X) // batch_size))
+    return params, losses
+
+
+def _loop(step, pick=None):
+    """A mini-batch loop whose update is ``step(params, grads, lr, n)``; ``pick`` its batches."""
+    def train_two_hidden(X, Y, layer_sizes=(784, 64, 32, 2), lr=0.5, epochs=3, batch_size=32,
+                         seed=0):
+        rng = np.random.default_rng(seed)
+        params, losses = init_params(layer_sizes, seed=seed), []
+        for _ in range(epochs):
+            order, total = rng.permutation(len(X)), 0.0
+            for start in range(0, len(X), batch_size):
+                rows, labels = (pick or (lambda o, s: (o[s:s + batch_size],) * 2))(order, start)
+                activations = forward_two_hidden(X[rows], params)
+                total += cross_entropy_loss(activations[-1], Y[labels])[0] * len(rows)
+                grads = backward_two_hidden(activations, Y[labels], params)
+                params = step(params, grads, lr, len(rows))
+            losses.append(total / len(X))
+        return params, losses
+    return train_two_hidden
+
+
+planted("train_two_hidden", "mean-twice", "divides-by-batch-again", slow=True)(_loop(
+    lambda params, grads, lr, n: {k: v - lr * grads[k] / n for k, v in params.items()}))
+planted("train_two_hidden", "sign", "climbs", slow=True)(_loop(
+    lambda params, grads, lr, n: {k: v + lr * grads[k] for k, v in params.items()}))
+planted("train_two_hidden", "other", "first-layer-frozen", slow=True)(_loop(
+    lambda params, grads, lr, n: {k: v if k == "W1" else v - lr * grads[k]
+                                  for k, v in params.items()}))
+planted("train_two_hidden", "other", "same-batch-every-step", slow=True)(_loop(
+    lambda params, grads, lr, n: {k: v - lr * grads[k] for k, v in params.items()},
+    pick=lambda order, start: (order[:32],) * 2))
+planted("train_two_hidden", "other", "labels-of-other-rows", slow=True)(_loop(
+    lambda params, grads, lr, n: {k: v - lr * grads[k] for k, v in params.items()},
+    pick=lambda order, start: (order[start:start + 32], np.sort(order[start:start + 32]))))

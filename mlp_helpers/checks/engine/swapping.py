@@ -97,9 +97,11 @@ def swapped(function, replacements):
 class Recorder:
     """A function of ``mlp_helpers`` that also records something about each call.
 
-    Called here, it records into ``collected``; swapped into a student's loop in their
-    kernel, the kernel's copy (named by ``dotted``, a ``Recorder`` there too) records, and
-    ``Remote.run`` brings the record back into ``collected``.
+    ``record(result, *args, **kwargs)`` is called with what ``function`` returned and the
+    arguments it was given, before the student's code can touch the result. Called here, it
+    records into ``collected``; swapped into a student's loop in their kernel, the kernel's copy
+    (named by ``dotted``, a ``Recorder`` there too) records, and ``Remote.run`` brings the
+    record back into ``collected``.
     """
 
     def __init__(self, dotted, function, record):
@@ -109,6 +111,7 @@ class Recorder:
         self.__signature__ = inspect.signature(function)
 
     def __call__(self, *args, **kwargs):
-        """Record, then return what ``function`` returns."""
-        self.collected.append(self.record(*args, **kwargs))
-        return self.function(*args, **kwargs)
+        """Return what ``function`` returns, once it is recorded."""
+        result = self.function(*args, **kwargs)
+        self.collected.append(self.record(result, *args, **kwargs))
+        return result

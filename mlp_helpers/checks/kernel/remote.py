@@ -199,5 +199,8 @@ def _outcome(call, answer):
     recorded = answer.get("recorded")
     for name, f in call.swap.items():
         if isinstance(f, Recorder):
-            f.collected[:] = (recorded.get(name) if isinstance(recorded, dict) else None) or []
+            # What the kernel says it recorded: a list, or nothing (a hostile kernel's word is
+            # read by each check as untrusted numbers, never run).
+            found = recorded.get(name) if isinstance(recorded, dict) else None
+            f.collected[:] = found if isinstance(found, list | tuple) else []
     return outcome

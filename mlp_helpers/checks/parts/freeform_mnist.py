@@ -23,6 +23,7 @@ from mlp_helpers.checks.engine.running import (
 from mlp_helpers.checks.engine.swapping import Recorder
 from mlp_helpers.checks.kernel.wire import made
 from mlp_helpers.checks.part import NETWORK_GRADIENTS, TRAINING_LOOP, Part
+from mlp_helpers.checks.parts import sgd_steps
 from mlp_helpers.checks.parts.backprop_mistakes import (
     gradient_fixture,
     judge_gradients,
@@ -33,7 +34,13 @@ from mlp_helpers.checks.parts.symptoms import frozen_biases, symmetric_units
 from mlp_helpers.losses import cross_entropy_loss
 from mlp_helpers.network import MLP
 
-ACCURACY_TARGET = 0.97
+LEARNING_RATE = 0.5
+# (digits, epochs, test accuracy to reach) of the visible and the hidden run. Over 200 seeds of
+# the course's loop (scripts/measure_mnist_runs.py), one epoch on 4,000 digits ends between
+# 95.2 % and 98.1 % (median 97.3 %), two on the first 2,000 between 92.6 % and 98.1 %: a goal
+# a few points below the lowest, since the grader's digits and a student's shuffling are
+# other draws of the same run. A loop that learns nothing ends near 50 %.
+VISIBLE, HIDDEN = (2000, 2, 0.90), (4000, 1, 0.93)
 # The swapped-in reference backward pass runs MLP.backward itself: only the forward pass
 # (which ``train`` runs too) is watched.
 _FORWARD_METHOD = ((MLP, "_forward"),)
@@ -119,73 +126,78 @@ def _test_split():
     return data._split(raw["x_test"], raw["y_test"], flatten=True, dtype=np.float64)
 
 
-@lru_cache(maxsize=1)
-def _pixel_buffer():
-    raw = data._raw_mnist(data.MNIST_PATH)
-    return raw, data.prefaulted_empty((len(raw["y_train"]), 784))
+def _rows(count, draw):
+    """Which training digits a check trains on, in the data's order.
 
-
-def _training_digits(count=None):
-    """``(X, Y)``: the first ``count`` training digits (all by default) as ``load_mnist_3v7``.
-
-    Their pixels are written into the same buffer at every call, so a loop that changed them
-    in place leaves the next check unharmed without a new 78 MB array per check. A grader
-    judging a kernel sends the kernel ``training_X(count)`` and ``training_Y(count)`` instead.
+    The first ``count``, or ``count`` drawn for ``draw`` (a grading run's salt).
     """
-    raw, buffer = _pixel_buffer()
-    count = len(buffer) if count is None else count
-    digits = data._split(raw["x_train"][:count], raw["y_train"][:count], flatten=True,
-                         dtype=np.float64, out=buffer[:count])
-    return (made(digits.X, f"{__name__}.training_X", count),
-            made(digits.Y, f"{__name__}.training_Y", count))
+    if not draw:
+        return slice(0, count)
+    every = len(data._raw_mnist(data.MNIST_PATH)["y_train"])
+    return np.sort(np.random.default_rng([draw, 3, 7]).choice(every, count, replace=False))
 
 
-def training_X(count):
-    """``(count, 784)``: the pixels of the first ``count`` training digits."""
-    return _training_digits(count)[0]
+def training_X(count, draw=0):
+    """``(count, 784)``: the pixels of the training digits ``_rows(count, draw)`` picks.
 
-
-def training_Y(count, flipped=False):
-    """``(count, 2)``: one-hot labels of the first ``count`` training digits (3 and 7 swapped)."""
+    A new array at every call, so that a loop that changed them in place leaves the next check
+    unharmed. A grader judging a kernel sends the kernel this recipe, not the numbers.
+    """
     raw = data._raw_mnist(data.MNIST_PATH)
-    return np.eye(2)[(raw["y_train"][:count] == data.DIGITS[1]).astype(np.int64) ^ flipped]
+    rows = _rows(count, draw)
+    X = data._pixels(raw["x_train"][rows], flatten=True, dtype=np.float64)
+    return made(X, f"{__name__}.training_X", count, draw)
 
 
-# The reference backward pass, recording the batch size of every call (a loop's mini-batches).
-BACKWARD_SEEING_BATCHES = Recorder(f"{__name__}.BACKWARD_SEEING_BATCHES",
-                                   reference_backward_two_hidden,
-                                   lambda activations, Y, params: len(Y))
+def training_Y(count, draw=0):
+    """``(count, 2)``: one-hot labels of those digits; with a ``draw``, 3 and 7 swapped."""
+    labels = data._raw_mnist(data.MNIST_PATH)["y_train"][_rows(count, draw)]
+    Y = np.eye(2)[(labels == data.DIGITS[1]).astype(np.int64) ^ bool(draw)]
+    return made(Y, f"{__name__}.training_Y", count, draw)
+
+
+@lru_cache(maxsize=4)
+def _fingerprints(count, draw):
+    # The digits' fingerprints and classes straight from the stored integers: the grader's own,
+    # never taken from what a kernel answered.
+    images = data._raw_mnist(data.MNIST_PATH)["x_train"][_rows(count, draw)]
+    return sgd_steps.fingerprints(images, scale=1.0), training_Y(count, draw).argmax(axis=1)
+
+
+# The reference backward pass, recording each call's mini-batch and where the loop's
+# parameters and their gradient stand (``sgd_steps.record``).
+BACKWARD_SEEING_STEPS = Recorder(f"{__name__}.BACKWARD_SEEING_STEPS",
+                                 reference_backward_two_hidden, sgd_steps.record)
 
 
 def diagnose_train_two_hidden(student, hidden=True):
     """Train with the student's loop (reference backward pass) on MNIST and judge the run.
 
-    The visible test trains on 2000 images for 2 epochs; the hidden test trains on the whole
-    training set for 1 epoch and expects ``ACCURACY_TARGET`` on the test set. The grader's
-    fresh problem is the same run with the labels swapped: a loop that does not learn from its
-    Y fails it.
+    Each run trains at ``LEARNING_RATE``, its digits and epochs and the test accuracy to reach
+    in ``VISIBLE`` and ``HIDDEN``. The grader's fresh problem is the hidden run on digits drawn
+    for the grading run, with 3 and 7 swapped: a loop that does not learn from its Y fails it.
+    Besides the accuracy, the backward pass watches every step (``sgd_steps``): whether the
+    mini-batches go through every example once an epoch, and whether each step is ``lr`` times
+    the gradient just computed.
     """
     found = absent("train_two_hidden", student)
     if found:
         return found
-    # The grader's fresh problem: the labels swapped (a 3 is called "7"), so that only a loop
-    # that learns from the Y it is given scores, not one that returns a network trained once.
-    flipped = bool(salt())
-    every_digit = hidden
-    X, Y = _training_digits(None if every_digit else 2000)
-    count = len(X)
-    if flipped:
-        Y = made(Y[:, ::-1].copy(), f"{__name__}.training_Y", count, True)
-    backward = BACKWARD_SEEING_BATCHES
+    count, epochs, target = HIDDEN if hidden else VISIBLE
+    # The grader's fresh problem: new digits, and their labels swapped (a 3 is called "7"), so
+    # that only a loop that learns from the Y it is given scores, not one that returns a network
+    # trained once.
+    draw = salt() if hidden else 0
+    X, Y = training_X(count, draw), training_Y(count, draw)
+    backward = BACKWARD_SEEING_STEPS
     backward.collected.clear()
-    epochs = 1 if every_digit else 2
-    outcome = run(student, (X, Y), {"epochs": epochs}, swap={
+    outcome = run(student, (X, Y), {"lr": LEARNING_RATE, "epochs": epochs}, swap={
         "backward_two_hidden": backward, "softmax": softmax_unchecked,
         "cross_entropy_loss": cross_entropy_loss}, watch=_FORWARD_METHOD)
     found = failed_call("train_two_hidden", outcome, outcome.seconds)
     if found:
         return found
-    sizes = backward.collected
+    sizes = [item[0] for item in sgd_steps.parsed(backward.collected)]
     if not sizes:
         return Diagnosis("other", "`train_two_hidden` never called `backward_two_hidden`: use "
                          "it to compute the gradients of each mini-batch.")
@@ -193,6 +205,12 @@ def diagnose_train_two_hidden(student, hidden=True):
         return Diagnosis("other", "`train_two_hidden` computes each gradient on the whole "
                          "training set: that is full-batch gradient descent. Take a step per "
                          "mini-batch of `batch_size` shuffled examples.")
+    found = (sgd_steps.batches_miss_examples("train_two_hidden", backward.collected,
+                                             *_fingerprints(count, draw), epochs)
+             or sgd_steps.steps_off("train_two_hidden", backward.collected, LEARNING_RATE,
+                                    max(sizes)))
+    if found:
+        return found
     value = outcome.value
     params = value[0] if isinstance(value, tuple) and value and isinstance(value[0], dict) else {}
     units = [np.shape(params.get(f"W{l}"))[-1:] or (0,) for l in (1, 2)]
@@ -208,16 +226,15 @@ def diagnose_train_two_hidden(student, hidden=True):
         return found
     net = network_from(params, "softmax")
     test = _test_split()
-    accuracy = net.accuracy(test.X, test.labels ^ flipped)
-    target = ACCURACY_TARGET if every_digit else 0.9
+    accuracy = net.accuracy(test.X, test.labels ^ bool(draw))
     if accuracy < target:
         return Diagnosis("other", f"`train_two_hidden`: trained for {epochs} epoch(s) on "
                          f"{count} images, the network reaches {accuracy:.1%} test accuracy; "
-                         f"the goal is {target:.0%}. Check the learning rate and how the "
-                         "mini-batches are drawn."
-                         + (" (This was on data the grader chose: the same images with the "
-                            "labels 3 and 7 swapped. A loop that learns from the X and Y it is "
-                            "given does as well on them.)" if flipped else ""))
+                         f"the goal is {target:.0%}. Its steps and mini-batches are right: look "
+                         "at how the weights start and at your forward pass."
+                         + (" (This was on images the grader chose, with the labels 3 and 7 "
+                            "swapped. A loop that learns from the X and Y it is given does as "
+                            "well on them.)" if draw else ""))
     return None
 
 
@@ -232,7 +249,8 @@ PARTS = (
          diagnose=diagnose_learner_bugs),
     Part("train_two_hidden", "03_mnist", 4,
          "`train_two_hidden(X, Y, layer_sizes, lr, epochs, batch_size=32, seed=0)`",
-         "mini-batches of `batch_size`; one epoch on every training digit reaches 97 % test "
-         "accuracy; when graded, with 3 and 7 swapped",
+         "every example once an epoch, with its label; each step `lr` times the mini-batch's "
+         "gradient; one epoch on 4,000 digits reaches 93 % test accuracy; when graded, digits "
+         "drawn fresh with 3 and 7 swapped",
          diagnose=diagnose_train_two_hidden, network=True, implemented_by=TRAINING_LOOP),
 )

@@ -57,7 +57,7 @@ def training_Y(count, permutation):
     return made(np.eye(10)[labels], f"{__name__}.training_Y", count, list(permutation))
 
 
-def _counter(param, grad, state, *rest):
+def _counter(result, param, grad, state, *rest):
     try:
         return int(state["t"])
     except (TypeError, KeyError, ValueError):
@@ -67,7 +67,7 @@ def _counter(param, grad, state, *rest):
 # The reference's rules, recording the step counter of every Adam step and each batch's size.
 ADAM_SEEING_STEPS = Recorder(f"{__name__}.ADAM_SEEING_STEPS", optimisers.adam_step, _counter)
 LINEAR_SEEING_BATCHES = Recorder(f"{__name__}.LINEAR_SEEING_BATCHES", layers.linear_backward,
-                                 lambda dout, cache: len(dout))
+                                 lambda result, dout, cache: len(dout))
 
 
 def _accuracy(params, permutation):
@@ -75,6 +75,11 @@ def _accuracy(params, permutation):
     hidden = np.maximum(test.X @ params["W1"] + params["b1"], 0.0)
     predicted = (hidden @ params["W2"] + params["b2"]).argmax(axis=1)
     return float(np.mean(predicted == np.asarray(permutation)[test.labels]))
+
+
+def _numbers(records):
+    return [int(value) for value in records
+            if isinstance(value, int | np.integer) and not isinstance(value, bool)]
 
 
 def _steps_taken(name, counters, steps):
@@ -112,7 +117,9 @@ def diagnose_train_ten_class(student, hidden=True):
     found = failed_call("train_ten_class", outcome, outcome.seconds)
     if found:
         return found
-    if linear.collected and min(linear.collected) == count:
+    # The records come back from the student's kernel: only whole numbers are read.
+    sizes, counters = _numbers(linear.collected), _numbers(adam.collected)
+    if sizes and min(sizes) == count:
         return Diagnosis("other", "`train_ten_class` computes each gradient on the whole "
                          "training set: that is full-batch descent. Take a step per "
                          "mini-batch of `batch_size` shuffled examples.")
@@ -120,7 +127,7 @@ def diagnose_train_ten_class(student, hidden=True):
     value = outcome.value
     params = value[0] if isinstance(value, tuple) and value and isinstance(value[0], dict) else {}
     width = np.shape(params.get("W1"))[-1:] or (0,)
-    found = (_steps_taken("train_ten_class", adam.collected, steps)
+    found = (_steps_taken("train_ten_class", counters, steps)
              or params_and_losses("train_ten_class", value, {
                  "W1": (784, *width), "b1": (1, *width), "W2": (*width, 10), "b2": (1, 10)},
                  epochs=EPOCHS))
