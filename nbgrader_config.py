@@ -12,10 +12,20 @@ import os
 try:
     from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
     from nbgrader.converters import Autograde
-    from nbgrader.preprocessors import ClearHiddenTests, Execute, GetGrades, OverwriteCells
+    from nbgrader.preprocessors import (
+        CheckCellMetadata,
+        ClearHiddenTests,
+        Execute,
+        GetGrades,
+        OverwriteCells,
+    )
 
     from mlp_helpers.grading import feedback_page
-    from mlp_helpers.grading.cells import RepairCellMetadata, RestoringOverwriteCells
+    from mlp_helpers.grading.cells import (
+        RepairCellMetadata,
+        RestoringOverwriteCells,
+        SchemaOnceCheckCellMetadata,
+    )
     from mlp_helpers.grading.collect import OwnedCollect
     from mlp_helpers.grading.execute import KernelRestartingExecute
     from mlp_helpers.grading.logs import grading_log
@@ -78,9 +88,11 @@ c.Sandbox.tmp_size_mb = 256
 c.Sandbox.processes = 128
 # A cell that kills its kernel (os._exit, a crash, the memory running out) or will not stop at
 # its time limit costs that cell and what depends on it, not the whole submission: the kernel is
-# restarted and grading goes on. The same class runs each kernel in the sandbox.
+# restarted and grading goes on. The same class runs each kernel in the sandbox. nbgrader's
+# check of the cells' metadata runs as it is, its schema compiled once, not at every cell.
 c.Autograde.autograde_preprocessors = [
-    KernelRestartingExecute if preprocessor is Execute else preprocessor
+    KernelRestartingExecute if preprocessor is Execute
+    else SchemaOnceCheckCellMetadata if preprocessor is CheckCellMetadata else preprocessor
     for preprocessor in Autograde.class_traits()["autograde_preprocessors"].default()
 ]
 
@@ -90,7 +102,8 @@ c.Autograde.autograde_preprocessors = [
 # costs only that student what depends on it, never the submission or the rest of the class.
 c.OverwriteCells.add_missing_cells = True
 c.Autograde.sanitize_preprocessors = [RepairCellMetadata] + [
-    RestoringOverwriteCells if preprocessor is OverwriteCells else preprocessor
+    RestoringOverwriteCells if preprocessor is OverwriteCells
+    else SchemaOnceCheckCellMetadata if preprocessor is CheckCellMetadata else preprocessor
     for preprocessor in Autograde.class_traits()["sanitize_preprocessors"].default()
 ]
 

@@ -70,12 +70,11 @@ DIAGNOSER = '''
 
 def diagnose_count_dead(student, hidden=True):
     """Count the units of ``a`` (examples, units) that are 0 on every example."""
-    found = absent("count_dead", student)
-    if found:
-        return found
     a = np.maximum(seeded(4).normal(size=(6, 5)), 0.0)
     a[:, [1, 3]] = 0.0
     outcome = where(student).run([Call([a])])[0]
+    if isinstance(outcome.error, guards.Absent):  # the name holds no function
+        return absence("count_dead", outcome.error.kind, outcome.error.value)
     if outcome.error is not None or np.ndim(outcome.value) != 0 or outcome.value != 2:
         return Diagnosis("other", "`count_dead` should count the units (columns of `a`) that "
                          "are 0 for every example (row).")
@@ -232,9 +231,10 @@ NEW_MODULE = '''"""Checks of a new topic: ``count_dead``."""
 
 import numpy as np
 
+from mlp_helpers.checks.engine import guards
 from mlp_helpers.checks.engine.core import Diagnosis
 from mlp_helpers.checks.engine.fixtures import seeded
-from mlp_helpers.checks.engine.running import Call, absent, where
+from mlp_helpers.checks.engine.running import Call, absence, where
 from mlp_helpers.checks.part import Part
 ''' + DIAGNOSER + '''
 

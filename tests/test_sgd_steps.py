@@ -3,8 +3,13 @@
 The fingerprints tell every digit of the data apart, exactly, from the pixels a loop holds and
 from the integers stored; a step that is ``lr`` times the gradient passes, and one that is off
 by the batch size, the sign or the batch size again is named; what a hostile kernel sends
-instead of records is left out, never run and never a crash.
+instead of records is left out, never run and never a crash. The accuracy each run must reach
+keeps a measured margin below the instructor's loop.
 """
+
+import importlib.util
+import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,7 +17,12 @@ import pytest
 from mlp_helpers import data
 from mlp_helpers.checks.engine.values import Unreadable
 from mlp_helpers.checks.kernel import wire
-from mlp_helpers.checks.parts import sgd_steps
+from mlp_helpers.checks.parts import freeform_mnist, sgd_steps
+
+_SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "measure_mnist_margins.py"
+_SPEC = importlib.util.spec_from_file_location("measure_mnist_margins", _SCRIPT)
+margins = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(margins)
 
 
 def test_fingerprints_tell_every_digit_apart_from_the_pixels_or_the_stored_integers():
@@ -114,3 +124,24 @@ def test_mini_batches_that_skip_examples_or_pair_them_with_other_labels_are_name
     # A loop that changes the pixels before its forward pass cannot be followed: not judged.
     assert sgd_steps.batches_miss_examples("loop", [sgd_steps.record(
         params, [X[rows] * 0.5], Y[rows], params) for rows in every], dataset, labels, 1) is None
+
+
+def test_the_accuracy_goals_keep_a_measured_margin_below_the_instructors_loop():
+    # Measured by scripts/measure_mnist_margins.py at the check's settings: after a change of
+    # them, measure again.
+    measured = json.loads(margins.RESULT.read_text())
+    for run in ("visible", "hidden"):
+        count, epochs, goal = getattr(freeform_mnist, run.upper())
+        found = measured[run]
+        assert (found["digits"], found["epochs"], found["lr"], found["goal"]) == (
+            count, epochs, freeform_mnist.LEARNING_RATE, goal)
+        assert found["seeds"] >= 200
+        assert found["lowest"] - goal >= 0.02, (run, found)
+
+
+def test_the_margin_script_runs_the_instructors_loop_as_the_check_does(tmp_path):
+    margins.main(["--seeds", "2", "--out", str(tmp_path / "margins.json")])
+    found = json.loads((tmp_path / "margins.json").read_text())
+    assert set(found) == {"visible", "hidden"}
+    for run in found.values():
+        assert run["goal"] < run["lowest"] <= run["median"] <= run["highest"] < 1

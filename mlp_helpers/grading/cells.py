@@ -8,10 +8,15 @@ those cost the student only what depends on it. A submission no editor makes is 
 at all (``grading_ungradable``).
 """
 
+import contextlib
+import functools
+import json
 import re
+import types
 
-from nbgrader.nbgraderformat import MetadataValidator
-from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells
+import jsonschema
+from nbgrader.nbgraderformat import MetadataValidator, common
+from nbgrader.preprocessors import CheckCellMetadata, NbGraderPreprocessor, OverwriteCells
 
 _METADATA = MetadataValidator()
 _HIDDEN_TESTS = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[ \t]*\n?",
@@ -49,6 +54,46 @@ class RepairCellMetadata(NbGraderPreprocessor):
                              "cell.", index, error)
             del cell.metadata["nbgrader"]
         return cell, resources
+
+
+@functools.cache
+def _validator(schema_text):
+    schema = json.loads(schema_text)
+    kind = jsonschema.validators.validator_for(schema)
+    kind.check_schema(schema)
+    return kind(schema)
+
+
+def _validate(instance, schema):
+    # What ``jsonschema.validate`` does, with the schema checked once, not at every cell.
+    error = jsonschema.exceptions.best_match(
+        _validator(json.dumps(schema, sort_keys=True)).iter_errors(instance))
+    if error is not None:
+        raise error
+
+
+@contextlib.contextmanager
+def _schema_checked_once():
+    kept = common.jsonschema
+    common.jsonschema = types.SimpleNamespace(validate=_validate)
+    try:
+        yield
+    finally:
+        common.jsonschema = kept
+
+
+class SchemaOnceCheckCellMetadata(CheckCellMetadata):
+    """nbgrader's check of every cell's grading metadata, its schema compiled once a process.
+
+    nbgrader checks each cell with ``jsonschema.validate``, which first checks the schema
+    itself against JSON Schema's own at every cell (7 ms a notebook of 03, twice a submission;
+    1 ms here). The same schema, the same cells, the same errors.
+    """
+
+    def preprocess(self, nb, resources):
+        """Check ``nb``'s cells as nbgrader does."""
+        with _schema_checked_once():
+            return super().preprocess(nb, resources)
 
 
 class RestoringOverwriteCells(OverwriteCells):

@@ -104,14 +104,6 @@ def same(got, want, rtol=1e-6):
     return want.size == 0 or float(np.max(np.abs(got - want))) <= rtol * scale
 
 
-def absent(name, student):
-    """A ``Diagnosis`` when the notebook has no function ``name``, else ``None``.
-
-    ``student`` is the function itself, or an ``Elsewhere`` standing for it in its kernel.
-    """
-    return absence(name, *where(student).look())
-
-
 def absence(name, kind, value):
     """The ``Diagnosis`` of a name that holds no function (``kind`` as ``look`` says), or None."""
     if kind == "missing":

@@ -16,22 +16,6 @@ from mlp_helpers.lectures import bugs
 from mlp_helpers.network import MLP
 
 
-def network_from(params, output, copy=True):
-    """An ``MLP`` holding ``params`` (``W1, b1, ...``), copied unless ``copy`` is False."""
-    count = 0
-    while f"W{count + 1}" in params:  # other entries a student added are not layers
-        count += 1
-    as_float = np.array if copy else np.asarray
-    # A copy of a one-weight network carries every attribute MLP has, without drawing the
-    # random initial weights of the full size.
-    net = MLP((1, 1), output=output).copy()
-    net.weights = [as_float(params[f"W{l}"], dtype=float) for l in range(1, count + 1)]
-    net.biases = [as_float(params[f"b{l}"], dtype=float).reshape(1, -1)
-                  for l in range(1, count + 1)]
-    net.layer_sizes = tuple([net.weights[0].shape[0]] + [W.shape[1] for W in net.weights])
-    return net
-
-
 def gradient_fixture(sizes, n, output, seed):
     """``(net, X, Y)``: a network of ``sizes`` with random biases and a batch of ``n`` examples."""
     rng = seeded(seed)

@@ -13,7 +13,6 @@ from mlp_helpers.activations import sigmoid_derivative, sigmoid_unchecked
 from mlp_helpers.checks.engine.core import Diagnosis
 from mlp_helpers.checks.engine.fixtures import salt, seeded
 from mlp_helpers.checks.engine.running import (
-    absent,
     failed_call,
     params_and_losses,
     run,
@@ -22,11 +21,8 @@ from mlp_helpers.checks.engine.running import (
 )
 from mlp_helpers.checks.engine.values import numbers
 from mlp_helpers.checks.part import NETWORK_GRADIENTS, TRAINING_LOOP, Part
-from mlp_helpers.checks.parts.backprop_mistakes import (
-    gradient_fixture,
-    judge_gradients,
-    network_from,
-)
+from mlp_helpers.checks.parts.backprop_mistakes import gradient_fixture, judge_gradients
+from mlp_helpers.checks.parts.student_runs import network_from
 from mlp_helpers.checks.parts.symptoms import frozen_biases, symmetric_units
 from mlp_helpers.data import xor
 from mlp_helpers.deltas import (
@@ -88,21 +84,19 @@ def diagnose_train_xor(student, hidden=True):
     (``_trained_on_something_new``): the grader decides on its fresh problem alone, and asks
     the test's runs again only to word a mistake as the student saw it.
     """
-    found = absent("train_xor", student)
-    if salt() and not found:
+    if salt():
         return _trained_on_something_new(student)
     X, Y = xor()
     runs = [(), (("hidden_units", 8), ("seed", 1))][:2 if hidden else 1]
     for run_key in runs:
-        if found:
-            return found
         if run_key in _PASSED_RUNS.get(id(student), (None, ()))[1]:
             continue
         kwargs = dict(run_key)
         found = _xor_run(student, X, Y, kwargs.get("hidden_units", 5), kwargs)
-        if not found:
-            _PASSED_RUNS.setdefault(id(student), (student, set()))[1].add(run_key)
-    return found
+        if found:
+            return found
+        _PASSED_RUNS.setdefault(id(student), (student, set()))[1].add(run_key)
+    return None
 
 
 def _xor_run(student, X, Y, units, kwargs):
@@ -144,9 +138,6 @@ def diagnose_xor_loss_and_gradients(student, hidden=True):
     """Compare the loss and every gradient with the reference network's, and name the layer."""
     fixtures = [((2, 3, 1), 4, 0)] + ([((2, 5, 1), 1, 1), ((2, 4, 1), 7, 2)] if hidden else [])
     for sizes, n, seed in fixtures:
-        found = absent("xor_loss_and_gradients", student)
-        if found:
-            return found
         net, X, Y = gradient_fixture(sizes, n, "sigmoid", seed)
         if sizes == (2, 3, 1):
             X, Y = xor()
@@ -193,9 +184,6 @@ def diagnose_matching_learning_rate(student, hidden=True):
         n, lr = (int(rng.integers(6, 40)), float(rng.uniform(0.2, 3.0))) if salt() else (16, 0.5)
         fixtures.append(((3, 4, 1), rng.normal(size=(n, 3)), rng.random((n, 1)), lr))
     for sizes, X, Y, lr in fixtures:
-        found = absent("matching_learning_rate", student)
-        if found:
-            return found
         n = len(X)
         outcome = run(student, (lr, n))
         found = failed_call("matching_learning_rate", outcome, outcome.seconds)

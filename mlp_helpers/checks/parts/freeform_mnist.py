@@ -13,42 +13,38 @@ from mlp_helpers.activations import softmax_unchecked
 from mlp_helpers.checks.engine.core import CODES, Diagnosis
 from mlp_helpers.checks.engine.fixtures import salt
 from mlp_helpers.checks.engine.running import (
-    absent,
     failed_call,
     listed,
     params_and_losses,
     run,
     same,
 )
-from mlp_helpers.checks.engine.swapping import Recorder
-from mlp_helpers.checks.kernel.wire import made
 from mlp_helpers.checks.part import NETWORK_GRADIENTS, TRAINING_LOOP, Part
 from mlp_helpers.checks.parts import sgd_steps
-from mlp_helpers.checks.parts.backprop_mistakes import (
-    gradient_fixture,
-    judge_gradients,
-    network_from,
-)
+from mlp_helpers.checks.parts.backprop_mistakes import gradient_fixture, judge_gradients
 from mlp_helpers.checks.parts.freeform import REFERENCE_METHODS
+from mlp_helpers.checks.parts.student_runs import (
+    BACKWARD_SEEING_STEPS,
+    network_from,
+    training_fingerprints,
+    training_X,
+    training_Y,
+)
 from mlp_helpers.checks.parts.symptoms import frozen_biases, symmetric_units
 from mlp_helpers.losses import cross_entropy_loss
 from mlp_helpers.network import MLP
 
 LEARNING_RATE = 0.5
-# (digits, epochs, test accuracy to reach) of the visible and the hidden run. Over 200 seeds of
-# the course's loop (scripts/measure_mnist_runs.py), one epoch on 4,000 digits ends between
-# 95.2 % and 98.1 % (median 97.3 %), two on the first 2,000 between 92.6 % and 98.1 %: a goal
-# a few points below the lowest, since the grader's digits and a student's shuffling are
-# other draws of the same run. A loop that learns nothing ends near 50 %.
+# (digits, epochs, test accuracy to reach) of the visible and the hidden run. One run's accuracy
+# moves with the loop's shuffling and the digits drawn: over 200 of them the instructor's loop
+# ends the hidden run between 95.9 % and 97.7 %, the visible one between 92.6 % and 97.6 %
+# (scripts/measure_mnist_margins.py; tests/test_sgd_steps.py keeps each goal 2 points below the
+# lowest). The old goal, 97 % after one epoch on every digit, failed that loop at 8 % of seeds.
+# A loop that learns nothing ends near 50 %.
 VISIBLE, HIDDEN = (2000, 2, 0.90), (4000, 1, 0.93)
 # The swapped-in reference backward pass runs MLP.backward itself: only the forward pass
 # (which ``train`` runs too) is watched.
 _FORWARD_METHOD = ((MLP, "_forward"),)
-
-
-def reference_backward_two_hidden(activations, Y, params):
-    """The reference ``backward_two_hidden``: ``MLP.backward`` of a network holding ``params``."""
-    return network_from(params, "softmax", copy=False).backward(activations, Y)
 
 
 def diagnose_backward_two_hidden(student, hidden=True):
@@ -56,9 +52,6 @@ def diagnose_backward_two_hidden(student, hidden=True):
     fixtures = [((6, 4, 3, 2), 5, 0)] + ([((5, 3, 4, 2), 1, 1), ((8, 5, 2, 3), 9, 2)]
                                          if hidden else [])
     for sizes, n, seed in fixtures:
-        found = absent("backward_two_hidden", student)
-        if found:
-            return found
         net, X, Y = gradient_fixture(sizes, n, "softmax", seed)
         _, activations = net.forward(X)
         params = net.copy().parameters()
@@ -82,7 +75,6 @@ def diagnose_backward_two_hidden(student, hidden=True):
         if found:
             return found
     return None
-
 
 
 def diagnose_learner_bugs(learner_bugs, hidden=True, expected=None):
@@ -118,56 +110,11 @@ def diagnose_learner_bugs(learner_bugs, hidden=True, expected=None):
     return None
 
 
-
 @lru_cache(maxsize=1)
 def _test_split():
     # Read by the check alone, never handed to a student's code: one copy per kernel.
     raw = data._raw_mnist(data.MNIST_PATH)
     return data._split(raw["x_test"], raw["y_test"], flatten=True, dtype=np.float64)
-
-
-def _rows(count, draw):
-    """Which training digits a check trains on, in the data's order.
-
-    The first ``count``, or ``count`` drawn for ``draw`` (a grading run's salt).
-    """
-    if not draw:
-        return slice(0, count)
-    every = len(data._raw_mnist(data.MNIST_PATH)["y_train"])
-    return np.sort(np.random.default_rng([draw, 3, 7]).choice(every, count, replace=False))
-
-
-def training_X(count, draw=0):
-    """``(count, 784)``: the pixels of the training digits ``_rows(count, draw)`` picks.
-
-    A new array at every call, so that a loop that changed them in place leaves the next check
-    unharmed. A grader judging a kernel sends the kernel this recipe, not the numbers.
-    """
-    raw = data._raw_mnist(data.MNIST_PATH)
-    rows = _rows(count, draw)
-    X = data._pixels(raw["x_train"][rows], flatten=True, dtype=np.float64)
-    return made(X, f"{__name__}.training_X", count, draw)
-
-
-def training_Y(count, draw=0):
-    """``(count, 2)``: one-hot labels of those digits; with a ``draw``, 3 and 7 swapped."""
-    labels = data._raw_mnist(data.MNIST_PATH)["y_train"][_rows(count, draw)]
-    Y = np.eye(2)[(labels == data.DIGITS[1]).astype(np.int64) ^ bool(draw)]
-    return made(Y, f"{__name__}.training_Y", count, draw)
-
-
-@lru_cache(maxsize=4)
-def _fingerprints(count, draw):
-    # The digits' fingerprints and classes straight from the stored integers: the grader's own,
-    # never taken from what a kernel answered.
-    images = data._raw_mnist(data.MNIST_PATH)["x_train"][_rows(count, draw)]
-    return sgd_steps.fingerprints(images, scale=1.0), training_Y(count, draw).argmax(axis=1)
-
-
-# The reference backward pass, recording each call's mini-batch and where the loop's
-# parameters and their gradient stand (``sgd_steps.record``).
-BACKWARD_SEEING_STEPS = Recorder(f"{__name__}.BACKWARD_SEEING_STEPS",
-                                 reference_backward_two_hidden, sgd_steps.record)
 
 
 def diagnose_train_two_hidden(student, hidden=True):
@@ -180,9 +127,6 @@ def diagnose_train_two_hidden(student, hidden=True):
     mini-batches go through every example once an epoch, and whether each step is ``lr`` times
     the gradient just computed.
     """
-    found = absent("train_two_hidden", student)
-    if found:
-        return found
     count, epochs, target = HIDDEN if hidden else VISIBLE
     # The grader's fresh problem: new digits, and their labels swapped (a 3 is called "7"), so
     # that only a loop that learns from the Y it is given scores, not one that returns a network
@@ -206,7 +150,7 @@ def diagnose_train_two_hidden(student, hidden=True):
                          "training set: that is full-batch gradient descent. Take a step per "
                          "mini-batch of `batch_size` shuffled examples.")
     found = (sgd_steps.batches_miss_examples("train_two_hidden", backward.collected,
-                                             *_fingerprints(count, draw), epochs)
+                                             *training_fingerprints(count, draw), epochs)
              or sgd_steps.steps_off("train_two_hidden", backward.collected, LEARNING_RATE,
                                     max(sizes)))
     if found:

@@ -12,11 +12,12 @@ import numpy as np
 
 from mlp_helpers import activations as reference
 from mlp_helpers import initialisation
+from mlp_helpers.checks.engine import guards
 from mlp_helpers.checks.engine.compare import compare_array
 from mlp_helpers.checks.engine.core import Diagnosis
 from mlp_helpers.checks.engine.fixtures import ONE_D, salt, seeded, standard_cases
 from mlp_helpers.checks.engine.mistakes import Structure
-from mlp_helpers.checks.engine.running import Call, absent, where
+from mlp_helpers.checks.engine.running import Call, absence, where
 from mlp_helpers.checks.engine.spec import Spec
 from mlp_helpers.checks.part import Part
 from mlp_helpers.lectures import bugs
@@ -153,12 +154,11 @@ def _calls(hidden):
 def diagnose_init_for_activation(student, hidden=True):
     """Large draws for their mean and variance, then the same seed twice and another seed."""
     name = "init_for_activation"
-    found = absent(name, student)
-    if found:
-        return found
     calls = _calls(hidden)
     reference = (_init, initialisation.init_weights)
     outcomes = where(student).run([Call(list(args), reference=reference) for args, _ in calls])
+    if isinstance(outcomes[0].error, guards.Absent):  # the name holds no function
+        return absence(name, outcomes[0].error.kind, outcomes[0].error.value)
     small = []
     for (args, role), outcome in zip(calls, outcomes, strict=True):
         fan_in, fan_out, activation, _ = args
