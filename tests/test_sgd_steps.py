@@ -142,6 +142,7 @@ def test_the_accuracy_goals_keep_a_measured_margin_below_the_instructors_loop():
 def test_the_margin_script_runs_the_instructors_loop_as_the_check_does(tmp_path):
     margins.main(["--seeds", "2", "--out", str(tmp_path / "margins.json")])
     found = json.loads((tmp_path / "margins.json").read_text())
-    assert set(found) == {"visible", "hidden"}
-    for run in found.values():
+    assert set(found) == {"visible", "hidden", "hidden_before"}
+    for run in (found["visible"], found["hidden"]):
         assert run["goal"] < run["lowest"] <= run["median"] <= run["highest"] < 1
+        assert run["below_goal"] == 0
