@@ -107,9 +107,14 @@ def test_mini_batches_that_skip_examples_or_pair_them_with_other_labels_are_name
     Y, params = np.eye(2)[labels], _params(rng)
     dataset = sgd_steps.fingerprints(X)
 
-    def records(batches, pairs=None):
-        return [sgd_steps.record(params, [X[rows]], Y[rows if pairs is None else pairs(rows)],
-                                 params) for rows in batches]
+    def records(batches, pairs=None, calls=1):
+        # A step between batches (new parameters); ``calls`` calls of the backward pass on each.
+        found = []
+        for rows in batches:
+            at = _params(rng)
+            found += [sgd_steps.record(at, [X[rows]], Y[rows if pairs is None else pairs(rows)],
+                                       at)] * calls
+        return found
 
     order = rng.permutation(64)
     every = [order[start:start + 8] for start in range(0, 64, 8)]
@@ -118,6 +123,9 @@ def test_mini_batches_that_skip_examples_or_pair_them_with_other_labels_are_name
     assert "56 images were never in a mini-batch" in found.message
     found = sgd_steps.batches_miss_examples("loop", records(every * 2), dataset, labels, 1)
     assert "in 2 mini-batches" in found.message
+    # Two calls on each batch before its step (its loss, then its gradient): one batch.
+    assert sgd_steps.batches_miss_examples("loop", records(every, calls=2), dataset, labels,
+                                           1) is None
     found = sgd_steps.batches_miss_examples("loop", records(every, pairs=np.sort), dataset,
                                             labels, 1)
     assert "came with the label of another image" in found.message

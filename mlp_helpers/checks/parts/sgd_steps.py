@@ -109,10 +109,18 @@ def batches_miss_examples(name, records, dataset, labels, epochs):
     classes, from the grader's own copy. A call on the whole set is a look, not a batch; a loop
     that changes the pixels before its forward pass cannot be followed, and is not judged here.
     """
-    batches = [item for item in parsed(records) if item[1] is not None
-               and item[0] < len(dataset)]
+    calls = parsed(records)
+    batches = [item for item in calls if item[1] is not None and item[0] < len(dataset)]
     examples = Counter(np.asarray(dataset).tolist())
-    seen = Counter(value for _, rows, *_ in batches for value in rows.tolist())
+    # Calls with no step between them (a batch's loss, then its gradient) saw one batch: an
+    # image counts once for them all.
+    seen = Counter()
+    for group in _between_steps(calls):
+        once = Counter()
+        for _, rows, *_ in (call for call in group if call[1] is not None
+                            and call[0] < len(dataset)):
+            once |= Counter(rows.tolist())
+        seen += once
     total = sum(seen.values())
     if not total or sum(seen[value] for value in examples) < total / 2:
         return None
@@ -135,6 +143,22 @@ def batches_miss_examples(name, records, dataset, labels, epochs):
         return Diagnosis("other", f"`{name}`: in {epochs} epoch(s), some images were in "
                          f"{most:.0f} mini-batches. {how}")
     return None
+
+
+def _between_steps(calls):
+    """``calls`` in groups, each of the calls made with the same parameters (no step between)."""
+    groups = []
+    for call in calls:
+        if groups:
+            before = groups[-1][-1][3]
+            moved = np.abs(before - call[3])
+            if np.where(np.isfinite(moved), moved <= _ROUNDING * (np.abs(before)
+                                                                    + np.abs(call[3])),
+                        True).all():
+                groups[-1].append(call)
+                continue
+        groups.append([call])
+    return groups
 
 
 def _matches(moved, gradient, size, lr):
