@@ -17,6 +17,7 @@ parameters do not move is a look (a loss or a gradient norm to print), not a ste
 
 from collections import Counter
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 
@@ -145,16 +146,23 @@ def batches_miss_examples(name, records, dataset, labels, epochs):
     return None
 
 
+def _moved(start, end):
+    """``(moved, size)``: how far the projections went from ``start`` to ``end``, how large."""
+    return start - end, np.abs(start) + np.abs(end)
+
+
+def _unmoved(moved, size):
+    """Entry by entry, whether a projection stayed where it was, up to rounding."""
+    return np.abs(moved) <= _ROUNDING * size
+
+
 def _between_steps(calls):
     """``calls`` in groups, each of the calls made with the same parameters (no step between)."""
     groups = []
     for call in calls:
         if groups:
-            before = groups[-1][-1][3]
-            moved = np.abs(before - call[3])
-            if np.where(np.isfinite(moved), moved <= _ROUNDING * (np.abs(before)
-                                                                    + np.abs(call[3])),
-                        True).all():
+            moved, size = _moved(groups[-1][-1][3], call[3])
+            if np.where(np.isfinite(moved), _unmoved(moved, size), True).all():
                 groups[-1].append(call)
                 continue
         groups.append([call])
@@ -172,25 +180,18 @@ def steps_off(name, records, lr, batch_size):
     The calls since the last step (a batch's, and a look before its step) are the candidates:
     the step must be ``lr`` times the gradient of one of them.
     """
-    calls = parsed(records)
-    at = np.array([item[3] for item in calls]).reshape(-1, len(NAMES))
-    gradient = np.array([item[4] for item in calls]).reshape(-1, len(NAMES))
-    moved, size = at[:-1] - at[1:], np.abs(at[:-1]) + np.abs(at[1:])
-    unknown = ~np.isfinite(moved)
-    still = np.abs(moved) <= _ROUNDING * size
-    looked = (still | unknown).all(axis=1)
-    off = []
-    since = 0  # the first call since the last step
-    for t in np.flatnonzero(~looked):
-        known = ~unknown[t] & np.isfinite(gradient[since:t + 1]).all(axis=0)
-        if not any(np.where(known, _matches(moved[t], candidate, size[t], lr), True).all()
-                   for candidate in gradient[since:t + 1][::-1]):
-            off.append(t)
-        since = t + 1
+    off = []  # (moved, gradient, size) of each step that is not lr times a gradient
+    for before, after in pairwise(_between_steps(parsed(records))):
+        moved, size = _moved(before[-1][3], after[0][3])
+        if not any(np.where(np.isfinite(moved) & np.isfinite(gradient),
+                            _matches(moved, gradient, size, lr), True).all()
+                   for *_, gradient in reversed(before)):
+            off.append((moved, before[-1][4], size))
     if not off:
         return None
-    moved, gradient, size, still = moved[off], gradient[off], size[off], still[off]
+    moved, gradient, size = (np.array(column) for column in zip(*off, strict=True))
     known = np.isfinite(moved) & np.isfinite(gradient)
+    still = _unmoved(moved, size)
     frozen = [NAMES[k] for k in range(len(NAMES)) if still[:, k].all()]
     if frozen:
         biases = all(frozen_name.startswith("b") for frozen_name in frozen)
