@@ -101,19 +101,18 @@ def prefaulted_empty(shape, dtype=np.float64):
     return np.frombuffer(memory, dtype=dtype).reshape(shape)
 
 
-def _pixels(images, flatten, dtype, out=None):
-    """``(n, 784)`` (or ``(n, 28, 28)``) pixels in [0, 1] from uint8 ``images``, in ``out``."""
+def _pixels(images, flatten, dtype):
+    """``(n, 784)`` (or ``(n, 28, 28)``) pixels in [0, 1] from uint8 ``images``."""
     # Dividing in ``dtype`` gives the same values as ``images.astype(dtype) / 255``, without
     # the second copy.
     shape = (len(images), int(np.prod(images.shape[1:]))) if flatten else images.shape
-    X = prefaulted_empty(shape, dtype) if out is None else out
+    X = prefaulted_empty(shape, dtype)
     np.divide(images.reshape(X.shape), X.dtype.type(255.0), out=X, dtype=X.dtype)
     return X
 
 
-def _split(images, digits, flatten, dtype, out=None):
-    # ``out``: an array to write the pixels into instead of a new one.
-    X = _pixels(images, flatten, dtype, out)
+def _split(images, digits, flatten, dtype):
+    X = _pixels(images, flatten, dtype)
     labels = (digits == DIGITS[1]).astype(np.int64)
     return Split(X=X, labels=labels, Y=np.eye(2, dtype=dtype)[labels])
 
